@@ -1,0 +1,80 @@
+"""A text view of an input document, with an offset map back to the raw input.
+
+Plain text is its own view. HTML input becomes visible (and hidden) text plus regions that say
+which parts are hidden, inside a link, or page metadata; ``to_raw`` maps a view range back to
+the exact characters of the HTML the caller gave.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, slots=True)
+class Region:
+    """A range ``[start, end)`` of the view text with what is known about where it came from."""
+
+    start: int
+    end: int
+    kind: str  # "hidden" | "link" | "title" | "meta" | "script" ...
+    detail: str = ""  # e.g. "display:none", the href, "meta description"
+    selector: str | None = None  # CSS selector path of the element in the raw HTML
+    href: str | None = None  # for kind == "link"
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """An <a> element: its anchor text range in the view, href, rel, and the raw HTML range."""
+
+    start: int
+    end: int
+    text: str
+    href: str
+    rel: str = ""
+    selector: str | None = None
+    hidden: bool = False
+
+
+@dataclass(slots=True)
+class TextView:
+    """``text`` is what detectors read; ``to_raw`` maps its offsets back to the caller's input.
+
+    ``raw_starts[i]`` is the raw offset of view character i; ``raw_ends[i]`` the raw offset just
+    past it. ``None`` for both means the identity map (plain text input).
+    """
+
+    text: str
+    raw: str
+    raw_starts: list[int] | None = None
+    raw_ends: list[int] | None = None
+    regions: list[Region] = field(default_factory=list)
+    links: list[Link] = field(default_factory=list)
+    title: str = ""
+    base_url: str | None = None
+    is_html: bool = False
+    _region_starts: list[int] | None = None
+
+    def to_raw(self, start: int, end: int) -> tuple[int, int]:
+        """Map a half-open view range to the half-open raw range that covers it."""
+        if self.raw_starts is None or self.raw_ends is None:
+            return start, end
+        if end <= start:
+            pos = self.raw_starts[start] if start < len(self.raw_starts) else len(self.raw)
+            return pos, pos
+        return self.raw_starts[start], self.raw_ends[end - 1]
+
+    def regions_at(self, start: int, end: int) -> list[Region]:
+        """Regions that overlap ``[start, end)``."""
+        if not self.regions:
+            return []
+        if self._region_starts is None:
+            self.regions.sort(key=lambda r: (r.start, r.end))
+            self._region_starts = [r.start for r in self.regions]
+        hi = bisect.bisect_left(self._region_starts, end)
+        return [r for r in self.regions[:hi] if r.end > start]
+
+
+def plain_view(text: str) -> TextView:
+    """The identity view of plain text."""
+    return TextView(text=text, raw=text)
