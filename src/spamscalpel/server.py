@@ -1,0 +1,578 @@
+"""HTTP API and web page: a thin shell over ``analyze`` and ``clean``.
+
+``create_app()`` builds a FastAPI app. Every endpoint answers with ``Report.to_dict()`` (the one
+schema the CLI prints). Analysis runs in a thread pool so the event loop stays free to accept
+requests, answer health checks and enforce limits; for CPU parallelism run several uvicorn
+worker processes (``spamscalpel serve --workers N``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, Literal
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import FileResponse, JSONResponse, PlainTextResponse
+from fastapi.staticfiles import StaticFiles
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from . import __version__
+from .analyze import Config, analyze
+from .types import CATEGORIES, Document, Report
+
+WEB_DIR = Path(__file__).resolve().parent / "web"
+
+
+@dataclass(frozen=True, slots=True)
+class ServerSettings:
+    """Limits and pool size of one server process; ``from_env`` reads ``SPAMSCALPEL_*`` variables."""
+
+    max_body_bytes: int = 2_000_000
+    max_batch: int = 100
+    timeout_s: float = 20.0
+    pool_threads: int = 4
+    max_pending: int = 512  # requests waiting for the pool beyond this get 503 instead of queueing
+
+    @classmethod
+    def from_env(cls) -> ServerSettings:
+        """Settings from the environment (how ``serve --workers N`` passes them to each worker)."""
+        s = cls()
+        env = os.environ
+        return replace(
+            s,
+            max_body_bytes=int(env.get("SPAMSCALPEL_MAX_BODY", s.max_body_bytes)),
+            max_batch=int(env.get("SPAMSCALPEL_MAX_BATCH", s.max_batch)),
+            timeout_s=float(env.get("SPAMSCALPEL_TIMEOUT", s.timeout_s)),
+            pool_threads=int(env.get("SPAMSCALPEL_POOL_THREADS", s.pool_threads)),
+            max_pending=int(env.get("SPAMSCALPEL_MAX_PENDING", s.max_pending)),
+        )
+
+
+# --------------------------------------------------------------------------------------------
+# Request and response models. The response models only document the schema (OpenAPI, /docs);
+# handlers return Report.to_dict() as-is so optional extension keys stay absent, not null.
+# --------------------------------------------------------------------------------------------
+
+_EXACTLY_ONE_INPUT = {"oneOf": [{"required": ["text"]}, {"required": ["html"]}]}
+
+
+class ScanOptions(BaseModel):
+    """Analysis options a caller may set."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+    threshold: float = Field(0.5, ge=0.0, le=1.0, description="Report candidates scoring at least this.")
+
+
+class CleanOptions(ScanOptions):
+    """Analysis options plus how to cut the spans out."""
+
+    policy: Literal["span", "sentence", "mask"] = Field("span", description="What to remove around a span.")
+    min_score: float = Field(0.0, ge=0.0, le=1.0, description="Only remove spans scoring at least this.")
+
+
+# Fields typed ``str`` with a None default: absent is allowed, an explicit null is not, which
+# keeps the schema (oneOf text/html) and the validator in agreement.
+class ScanRequest(BaseModel):
+    """One document: exactly one of ``text`` (plain text) or ``html`` (raw HTML)."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, json_schema_extra=_EXACTLY_ONE_INPUT)
+    id: str = Field("-", max_length=1000, description="Your id for the document, echoed back.")
+    text: str = Field(None, description="Plain text to scan.")  # type: ignore[assignment]
+    html: str = Field(None, description="Raw HTML to scan; span offsets index this string.")  # type: ignore[assignment]
+    options: ScanOptions = Field(default_factory=ScanOptions)
+
+    @model_validator(mode="after")
+    def _exactly_one_input(self) -> ScanRequest:
+        if (self.text is None) == (self.html is None):
+            raise ValueError('give exactly one of "text" or "html"')
+        return self
+
+
+class CleanRequest(ScanRequest):
+    """One document to scan and clean."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, json_schema_extra=_EXACTLY_ONE_INPUT)
+    options: CleanOptions = Field(default_factory=CleanOptions)
+
+
+class BatchRequest(BaseModel):
+    """Up to ``max_batch`` documents; each is checked on its own so one bad one gives an error entry."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+    documents: list[dict[str, Any]] = Field(
+        ..., description='Each like a /v1/scan body: {"id"?, "text" | "html"}; "options" come from the batch.'
+    )
+    options: ScanOptions = Field(default_factory=ScanOptions)
+
+
+class EvidenceOut(BaseModel):
+    kind: str
+    detail: str
+    weight: float
+
+
+class SpanOut(BaseModel):
+    start: int
+    end: int
+    text: str
+    category: Literal[CATEGORIES]  # type: ignore[valid-type]
+    score: float
+    evidence: list[EvidenceOut]
+    source: str | None = None
+    selector: str | None = None
+
+
+class ReportOut(BaseModel):
+    id: str
+    verdict: Literal["clean", "injected", "spam_page", "error"]
+    score: float
+    spans: list[SpanOut]
+    evidence: list[EvidenceOut] | None = None
+    error: str | None = None
+    meta: dict[str, Any] | None = None
+
+
+class RemovedOut(BaseModel):
+    start: int
+    end: int
+    text: str
+
+
+class CleanOut(BaseModel):
+    report: ReportOut
+    cleaned: str
+    removed: list[RemovedOut]
+    policy: str
+
+
+class BatchOut(BaseModel):
+    results: list[ReportOut]
+    count: int
+    errors: int
+
+
+class HealthOut(BaseModel):
+    status: str
+    version: str
+    uptime_s: float
+    pool_threads: int
+
+
+class ErrorOut(BaseModel):
+    error: str
+    message: str
+
+
+_ERRORS = {
+    413: {"model": ErrorOut, "description": "Request body too large"},
+    503: {"model": ErrorOut, "description": "Server busy"},
+    504: {"model": ErrorOut, "description": "Analysis took longer than the time limit"},
+}
+
+
+# --------------------------------------------------------------------------------------------
+# Metrics, written in the Prometheus text exposition format (no client library needed).
+# --------------------------------------------------------------------------------------------
+
+_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
+
+
+def _esc(value: str) -> str:
+    return value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+
+
+@dataclass
+class Metrics:
+    """Counters of one server process, rendered by ``render`` for GET /metrics."""
+
+    requests: dict[tuple[str, str, int], int] = field(default_factory=dict)
+    latency: dict[str, list[float]] = field(default_factory=dict)  # route -> [bucket counts..., sum, count]
+    documents: int = 0
+    doc_errors: int = 0
+    spans: dict[str, int] = field(default_factory=dict)
+    verdicts: dict[str, int] = field(default_factory=dict)
+    in_flight: int = 0
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def observe_request(self, route: str, method: str, status: int, seconds: float) -> None:
+        with self.lock:
+            key = (route, method, status)
+            self.requests[key] = self.requests.get(key, 0) + 1
+            row = self.latency.setdefault(route, [0.0] * (len(_BUCKETS) + 2))
+            for i, bound in enumerate(_BUCKETS):
+                if seconds <= bound:
+                    row[i] += 1
+            row[-2] += seconds
+            row[-1] += 1
+
+    def observe_report(self, report: Report) -> None:
+        with self.lock:
+            self.documents += 1
+            self.verdicts[report.verdict] = self.verdicts.get(report.verdict, 0) + 1
+            if report.error is not None:
+                self.doc_errors += 1
+            for span in report.spans:
+                self.spans[span.category] = self.spans.get(span.category, 0) + 1
+
+    def render(self) -> str:
+        """The Prometheus text exposition of every metric."""
+        out: list[str] = []
+        with self.lock:
+            out += [
+                "# HELP spamscalpel_http_requests_total HTTP requests by route, method and status.",
+                "# TYPE spamscalpel_http_requests_total counter",
+            ]
+            for (route, method, status), n in sorted(self.requests.items()):
+                out.append(
+                    f'spamscalpel_http_requests_total{{route="{_esc(route)}",method="{method}",status="{status}"}} {n}'
+                )
+            out += [
+                "# HELP spamscalpel_http_request_duration_seconds Time from request start to response end.",
+                "# TYPE spamscalpel_http_request_duration_seconds histogram",
+            ]
+            for route, row in sorted(self.latency.items()):
+                r = _esc(route)
+                for i, bound in enumerate(_BUCKETS):
+                    out.append(
+                        f'spamscalpel_http_request_duration_seconds_bucket{{route="{r}",le="{bound}"}} {int(row[i])}'
+                    )
+                out.append(
+                    f'spamscalpel_http_request_duration_seconds_bucket{{route="{r}",le="+Inf"}} {int(row[-1])}'
+                )
+                out.append(f'spamscalpel_http_request_duration_seconds_sum{{route="{r}"}} {row[-2]:.6f}')
+                out.append(f'spamscalpel_http_request_duration_seconds_count{{route="{r}"}} {int(row[-1])}')
+            out += [
+                "# HELP spamscalpel_documents_scanned_total Documents analysed.",
+                "# TYPE spamscalpel_documents_scanned_total counter",
+                f"spamscalpel_documents_scanned_total {self.documents}",
+                "# HELP spamscalpel_document_errors_total Documents that could not be analysed.",
+                "# TYPE spamscalpel_document_errors_total counter",
+                f"spamscalpel_document_errors_total {self.doc_errors}",
+                "# HELP spamscalpel_verdicts_total Documents by verdict.",
+                "# TYPE spamscalpel_verdicts_total counter",
+            ]
+            for verdict, n in sorted(self.verdicts.items()):
+                out.append(f'spamscalpel_verdicts_total{{verdict="{verdict}"}} {n}')
+            out += [
+                "# HELP spamscalpel_spans_found_total Injected spans reported, by category.",
+                "# TYPE spamscalpel_spans_found_total counter",
+            ]
+            for cat in CATEGORIES:
+                out.append(f'spamscalpel_spans_found_total{{category="{cat}"}} {self.spans.get(cat, 0)}')
+            out += [
+                "# HELP spamscalpel_requests_in_flight Requests being handled now.",
+                "# TYPE spamscalpel_requests_in_flight gauge",
+                f"spamscalpel_requests_in_flight {self.in_flight}",
+            ]
+        return "\n".join(out) + "\n"
+
+
+# --------------------------------------------------------------------------------------------
+# ASGI guard: body size limit (checked while reading, never buffering past the limit) + metrics.
+# --------------------------------------------------------------------------------------------
+
+
+async def _send_json(send: Callable, status: int, payload: dict[str, Any]) -> None:
+    body = json.dumps(payload).encode()
+    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
+    # The client may still be sending; closing tells it we stopped reading.
+    headers.append((b"connection", b"close"))
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
+
+
+class Guard:
+    """Wraps the app: rejects oversized bodies with 413 and records request metrics."""
+
+    def __init__(self, app: Any, settings: ServerSettings, metrics: Metrics) -> None:
+        self.app = app
+        self.settings = settings
+        self.metrics = metrics
+        self.known_paths = {getattr(r, "path", "") for r in getattr(app, "routes", ())}
+
+    async def __call__(self, scope: dict, receive: Callable, send: Callable) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        limit = self.settings.max_body_bytes
+        started = time.perf_counter()
+        status_box = [500]
+        self.metrics.in_flight += 1
+
+        async def send_wrapper(message: dict) -> None:
+            if message["type"] == "http.response.start":
+                status_box[0] = message["status"]
+            await send(message)
+
+        def route_label() -> str:
+            route = getattr(scope.get("route"), "path", None)
+            if route:
+                return route
+            path = scope.get("path", "")
+            # Requests refused before routing (413) still get their route; unknown paths share
+            # one label so scanners probing random URLs cannot blow up the label set.
+            if path in self.known_paths:
+                return path
+            return "/static" if path.startswith("/static/") else "other"
+
+        too_large = {
+            "error": "body_too_large",
+            "message": f"request body is larger than the limit of {limit:,} bytes; send less text "
+            "or split it across requests",
+        }
+        try:
+            declared = dict(scope.get("headers") or []).get(b"content-length")
+            if declared is not None and declared.isdigit() and int(declared) > limit:
+                await _send_json(send_wrapper, 413, too_large)
+                return
+            # Read the body here, stopping as soon as it passes the limit (chunked uploads carry
+            # no length), then replay it to the app: at most ``limit`` bytes are ever buffered.
+            chunks: list[bytes] = []
+            received = 0
+            more = scope.get("method") in ("POST", "PUT", "PATCH")
+            while more:
+                message = await receive()
+                if message["type"] != "http.request":
+                    return  # client went away before sending the whole body
+                chunk = message.get("body", b"")
+                received += len(chunk)
+                if received > limit:
+                    await _send_json(send_wrapper, 413, too_large)
+                    return
+                chunks.append(chunk)
+                more = message.get("more_body", False)
+            replayed = False
+
+            async def replay() -> dict:
+                nonlocal replayed
+                if not replayed:
+                    replayed = True
+                    return {"type": "http.request", "body": b"".join(chunks), "more_body": False}
+                return await receive()
+
+            await self.app(scope, replay, send_wrapper)
+        finally:
+            self.metrics.in_flight -= 1
+            self.metrics.observe_request(
+                route_label(), scope.get("method", "?"), status_box[0], time.perf_counter() - started
+            )
+
+
+# --------------------------------------------------------------------------------------------
+# The app.
+# --------------------------------------------------------------------------------------------
+
+
+class _Busy(Exception):
+    pass
+
+
+def _removed_to_dict(piece: Any) -> dict[str, Any]:
+    if isinstance(piece, dict):
+        return {"start": int(piece["start"]), "end": int(piece["end"]), "text": str(piece["text"])}
+    return {"start": int(piece.start), "end": int(piece.end), "text": str(piece.text)}
+
+
+def _document(req: ScanRequest) -> Document:
+    if req.html is not None:
+        return Document(id=req.id, text=req.html, format="html")
+    return Document(id=req.id, text=req.text)
+
+
+def _readable_errors(errors: list[dict[str, Any]]) -> str:
+    parts = []
+    for e in errors:
+        loc = [str(p) for p in e.get("loc", ()) if p != "body"]
+        where = ".".join(loc) or "body"
+        msg = str(e.get("msg", "invalid"))
+        if e.get("type") == "json_invalid":
+            ctx = e.get("ctx") or {}
+            msg = f"malformed JSON: {ctx.get('error', msg)}"
+            where = f"body (character {loc[0]})" if loc else "body"
+        elif e.get("type") == "extra_forbidden":
+            msg = "unknown field"
+        elif msg.startswith("Value error, "):
+            msg = msg[len("Value error, ") :]
+        parts.append(f"{where}: {msg}")
+    return "; ".join(parts)
+
+
+def create_app(settings: ServerSettings | None = None) -> Any:
+    """Build the ASGI app (FastAPI routes wrapped in the body-size and metrics guard)."""
+    from contextlib import asynccontextmanager
+
+    settings = settings or ServerSettings.from_env()
+    metrics = Metrics()
+    pool = ThreadPoolExecutor(max_workers=max(1, settings.pool_threads), thread_name_prefix="analyze")
+    started_at = time.time()
+    pending = [0]
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        # Load lexicons/models once, before the first request, not inside it.
+        await asyncio.get_running_loop().run_in_executor(pool, analyze, Document(id="warmup", text="warm up"))
+        yield
+        pool.shutdown(wait=False, cancel_futures=True)
+
+    app = FastAPI(
+        title="spamscalpel",
+        version=__version__,
+        description="Find, explain and cut out injected SEO spam. Every response carries the same report "
+        "schema as `spamscalpel scan`.",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.metrics = metrics
+    app.state.pool = pool
+
+    async def run_in_pool(fn: Callable[..., Any], *args: Any) -> Any:
+        if pending[0] >= settings.max_pending:
+            raise _Busy
+        pending[0] += 1
+        try:
+            fut = asyncio.get_running_loop().run_in_executor(pool, fn, *args)
+            # The thread cannot be killed; on timeout the caller gets 504 and the result is dropped.
+            return await asyncio.wait_for(fut, timeout=settings.timeout_s)
+        finally:
+            pending[0] -= 1
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = exc.errors()
+        detail = [
+            {"loc": list(e.get("loc", ())), "msg": str(e.get("msg", "")), "type": e.get("type", "")}
+            for e in errors
+        ]
+        return JSONResponse(
+            status_code=422,
+            content={"error": "invalid_request", "message": _readable_errors(errors), "detail": detail},
+        )
+
+    @app.exception_handler(_Busy)
+    async def _busy(request: Request, exc: _Busy) -> JSONResponse:
+        return JSONResponse(
+            status_code=503,
+            content={"error": "busy", "message": "too many requests are waiting for analysis; retry shortly"},
+            headers={"retry-after": "1"},
+        )
+
+    @app.exception_handler(asyncio.TimeoutError)
+    async def _timeout(request: Request, exc: Exception) -> JSONResponse:
+        return JSONResponse(
+            status_code=504,
+            content={"error": "timeout", "message": f"analysis took longer than {settings.timeout_s:g} s"},
+        )
+
+    @app.exception_handler(ValueError)
+    async def _bad_value(request: Request, exc: ValueError) -> JSONResponse:
+        # analyze() raises ValueError for input it refuses (too long, bad format).
+        return JSONResponse(
+            status_code=422, content={"error": "invalid_document", "message": str(exc), "detail": []}
+        )
+
+    @app.exception_handler(Exception)
+    async def _crash(request: Request, exc: Exception) -> JSONResponse:
+        return JSONResponse(
+            status_code=500, content={"error": "internal", "message": f"{type(exc).__name__}: {exc}"}
+        )
+
+    def scan_one(doc: Document, cfg: Config) -> dict[str, Any]:
+        report = analyze(doc, cfg)
+        metrics.observe_report(report)
+        return report.to_dict()
+
+    def scan_batch(raw_docs: list[dict[str, Any]], cfg: Config) -> list[dict[str, Any]]:
+        from pydantic import ValidationError
+
+        out = []
+        for i, raw in enumerate(raw_docs):
+            doc_id = str(raw.get("id", f"#{i}")) if isinstance(raw, dict) else f"#{i}"
+            try:
+                if isinstance(raw, dict) and "options" in raw:
+                    raise ValueError('"options" belong to the batch, not to a document')
+                req = ScanRequest.model_validate(raw)
+                report = analyze(_document(req), cfg)
+            except ValidationError as exc:
+                report = Report.for_error(
+                    doc_id, f"document {i} ({doc_id}): {_readable_errors(exc.errors())}"
+                )
+            except Exception as exc:  # one bad document must not fail the batch
+                report = Report.for_error(doc_id, f"document {i} ({doc_id}): {type(exc).__name__}: {exc}")
+            metrics.observe_report(report)
+            out.append(report.to_dict())
+        return out
+
+    def clean_one(doc: Document, opts: CleanOptions) -> dict[str, Any]:
+        from .clean import clean
+
+        report = analyze(doc, Config(threshold=opts.threshold))
+        metrics.observe_report(report)
+        result = clean(doc.text, report, policy=opts.policy, min_score=opts.min_score)
+        return {
+            "report": report.to_dict(),
+            "cleaned": result.text,
+            "removed": [_removed_to_dict(p) for p in result.removed],
+            "policy": opts.policy,
+        }
+
+    @app.post("/v1/scan", response_model=ReportOut, responses=_ERRORS, tags=["analysis"])
+    async def scan(req: ScanRequest) -> JSONResponse:
+        """Scan one document and return its report."""
+        result = await run_in_pool(scan_one, _document(req), Config(threshold=req.options.threshold))
+        return JSONResponse(result)
+
+    @app.post("/v1/clean", response_model=CleanOut, responses=_ERRORS, tags=["analysis"])
+    async def clean_endpoint(req: CleanRequest) -> JSONResponse:
+        """Scan one document, cut the spans out, and return the report, the cleaned text and what was removed."""
+        result = await run_in_pool(clean_one, _document(req), req.options)
+        return JSONResponse(result)
+
+    @app.post("/v1/scan/batch", response_model=BatchOut, responses=_ERRORS, tags=["analysis"])
+    async def scan_batch_endpoint(req: BatchRequest) -> JSONResponse:
+        """Scan up to max_batch documents; a bad document gives an error entry, not a failed batch."""
+        if len(req.documents) > settings.max_batch:
+            return JSONResponse(
+                status_code=422,
+                content={
+                    "error": "batch_too_large",
+                    "message": f"{len(req.documents)} documents; a batch holds at most {settings.max_batch}",
+                    "detail": [],
+                },
+            )
+        results = await run_in_pool(scan_batch, req.documents, Config(threshold=req.options.threshold))
+        errors = sum(1 for r in results if r["verdict"] == "error")
+        return JSONResponse({"results": results, "count": len(results), "errors": errors})
+
+    @app.get("/v1/health", response_model=HealthOut, tags=["ops"])
+    async def health() -> dict[str, Any]:
+        """Liveness: answers without touching the analysis pool."""
+        return {
+            "status": "ok",
+            "version": __version__,
+            "uptime_s": round(time.time() - started_at, 3),
+            "pool_threads": settings.pool_threads,
+        }
+
+    @app.get("/metrics", response_class=PlainTextResponse, tags=["ops"])
+    async def metrics_endpoint() -> PlainTextResponse:
+        """Prometheus metrics in the text exposition format."""
+        return PlainTextResponse(metrics.render(), media_type="text/plain; version=0.0.4; charset=utf-8")
+
+    @app.get("/", include_in_schema=False)
+    async def index() -> FileResponse:
+        return FileResponse(WEB_DIR / "index.html", media_type="text/html; charset=utf-8")
+
+    app.mount("/static", StaticFiles(directory=WEB_DIR), name="static")
+    outer = Guard(app, settings, metrics)
+    # Let callers reach the FastAPI object (TestClient lifespan, openapi()).
+    outer.fastapi = app  # type: ignore[attr-defined]
+    return outer
