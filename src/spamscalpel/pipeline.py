@@ -1,21 +1,199 @@
-"""Finders -> scorer -> report. INTERIM: a tiny keyword pass until the real stages land."""
+"""Finders -> scorer -> report: the stages behind ``analyze``.
+
+1. A view of the input (identity for text; visible+hidden text with a raw-offset map for HTML).
+2. A cheap prefilter: a document with no lexicon term and nothing obfuscated stops here.
+3. Normalization and candidate finding in normalized offsets, mapped back to the view.
+4. The configured scorer gives each candidate a score and evidence.
+5. Spans over the threshold are mapped to raw offsets; the document gets a verdict.
+"""
 
 from __future__ import annotations
 
 import re
 
+from .detect import Candidate
+from .detect.keywords import candidates_for, has_candidates
+from .lexicon import load_lexicon
+from .normalize import needs_normalizing
+from .score import DocContext, Scored, get_scorer
 from .types import Document, Evidence, Report, Span
-from .view import plain_view
+from .view import TextView, plain_view
 
-_INTERIM = re.compile(r"\b(?:buy\s+)?(viagra|cialis|levitra|reglan|metoclopramide|kamagra|casino|payday loans?)(?:\s+online)?\b", re.I)
+_EDGE_JUNK = " \t\r\n\u00a0,;:.!?\"'“”‘’()[]{}<>|-–—/"
+_HEADLINE_COMMERCIAL = re.compile(
+    r"^\W*(?:buy|order|purchase|cheap|generic|discount|no[- ]prescription|without\s+(?:a\s+)?prescription)\b",
+    re.IGNORECASE,
+)
+
+
+def _view_for(doc: Document) -> TextView:
+    if doc.format == "html":
+        try:
+            from .html import html_view
+        except ImportError:  # the HTML extra is not installed: scan the markup as text
+            return plain_view(doc.text)
+        return html_view(doc.text, doc.url)
+    return plain_view(doc.text)
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start] in _EDGE_JUNK:
+        start += 1
+    while end > start and text[end - 1] in _EDGE_JUNK:
+        end -= 1
+    return start, end
+
+
+def find_candidates(view: TextView) -> list[Candidate]:
+    """All candidates of a view, in view-text offsets."""
+    text = view.text
+    if not has_candidates(text) and not needs_normalizing(text):
+        return []
+    norm, cands = candidates_for(text)
+    for c in cands:
+        c.start, c.end = norm.to_original(c.start, c.end)
+        c.kw_start, c.kw_end = norm.to_original(c.kw_start, c.kw_end)
+        c.start, c.end = _trim(text, c.start, c.end)
+        if c.end <= c.start:
+            c.start, c.end = c.kw_start, c.kw_end
+    return [c for c in cands if c.end > c.start]
+
+
+def _hidden_block(view: TextView, s: Scored) -> tuple[int, int, str | None] | None:
+    for r in view.regions_at(s.candidate.start, s.candidate.end):
+        if r.kind == "hidden":
+            return r.start, r.end, r.selector
+    return None
+
+
+def _spam_page_evidence(view: TextView, scored: list[Scored], kept: list[Scored]) -> list[Evidence]:
+    """Document-level signs that the whole page is spam rather than a page with spam inserted."""
+    text = view.text
+    body = len(text.strip()) or 1
+    ev: list[Evidence] = []
+    covered = sum(s.candidate.end - s.candidate.start for s in kept)
+    coverage = covered / body
+    if coverage >= 0.25:
+        ev.append(
+            Evidence("spam_coverage", f"spam phrases cover {coverage:.0%} of the text", round(coverage, 3))
+        )
+    counts: dict[str, int] = {}
+    phrases: dict[str, int] = {}
+    for s in scored:
+        c = s.candidate
+        counts[c.canonical] = counts.get(c.canonical, 0) + 1
+        phrase = " ".join(text[c.start : c.end].lower().split())
+        if " " in phrase and c.category != "other":
+            phrases[phrase] = phrases.get(phrase, 0) + 1
+    top, n_top = max(counts.items(), key=lambda kv: kv[1]) if counts else ("", 0)
+    # A headline (a short first line) that sells the drug the page is about: a doorway page.
+    lead = text.lstrip()
+    offset = len(text) - len(lead)
+    nl = lead.find("\n")
+    first_line_end = offset + (nl if 0 <= nl <= 160 else (len(lead) if len(lead) <= 160 else 0))
+    head = [
+        s
+        for s in scored
+        if s.candidate.start < first_line_end
+        and s.candidate.canonical == top
+        and s.candidate.features.get("commercial", 0) >= 0.3
+        and not s.candidate.features.get("buy_fits")
+        and not s.candidate.features.get("warning")
+    ]
+    if head and n_top >= 3:
+        ev.append(Evidence("doorway", f"the headline sells '{top}' and the page names it {n_top} times", 0.9))
+    phrase, n_phrase = max(phrases.items(), key=lambda kv: kv[1]) if phrases else ("", 0)
+    if n_phrase >= 4:
+        ev.append(Evidence("keyword_stuffing", f"the phrase '{phrase}' is repeated {n_phrase} times", 0.8))
+    n_commercial = sum(1 for s in kept if s.candidate.features.get("commercial", 0) >= 0.35)
+    if n_commercial >= 6 and coverage >= 0.08:
+        ev.append(Evidence("anchor_list", f"{n_commercial} commercial spam phrases on one page", 0.8))
+    return ev
 
 
 def run_pipeline(doc: Document, cfg) -> Report:
-    view = plain_view(doc.text)
-    spans = []
-    for m in _INTERIM.finditer(view.text):
-        s, e = view.to_raw(m.start(), m.end())
-        cat = "gambling" if "casino" in m.group(1).lower() else "loans" if "loan" in m.group(1).lower() else "pharma"
-        spans.append(Span(s, e, doc.text[s:e], cat, 0.9, (Evidence("keyword", m.group(1), 0.9),)))
-    verdict = "injected" if spans else "clean"
-    return Report(doc.id, verdict, 0.9 if spans else 0.0, tuple(spans))
+    view = _view_for(doc)
+    cands = find_candidates(view)
+    if not cands:
+        return Report(doc.id, "clean", 0.0, ())
+    lex = load_lexicon()
+    ctx = DocContext.build(view, lex, cands)
+    scored = get_scorer(cfg.scorer).score(ctx)
+    kept = [s for s in scored if s.score >= cfg.threshold]
+    spans: list[Span] = []
+    hidden_done: set[tuple[int, int]] = set()
+    for s in kept:
+        c = s.candidate
+        start, end, source, selector = c.start, c.end, c.source, c.selector
+        block = _hidden_block(view, s) if view.is_html else None
+        if block is not None:
+            hs, he, selector = block
+            if (hs, he) in hidden_done:
+                continue
+            hidden_done.add((hs, he))
+            start, end, source = hs, he, "hidden"
+        rs, re_ = view.to_raw(start, end)
+        spans.append(
+            Span(
+                rs,
+                re_,
+                doc.text[rs:re_],
+                c.category,
+                min(1.0, s.score),
+                s.evidence,
+                source=source if view.is_html else None,
+                selector=selector,
+            )
+        )
+    spans = _merge_overlaps(spans)
+    doc_ev = _spam_page_evidence(view, scored, kept)
+    if not spans and doc_ev:
+        # A doorway page written to look editorial: the page is the spam, so report its keyword phrases.
+        spans = [
+            _span_of(doc, view, s, max(s.score, 0.5))
+            for s in scored
+            if s.candidate.features.get("commercial", 0) >= 0.3 or s.candidate.features.get("rotation")
+        ]
+    if not spans:
+        top = max((s.score for s in scored), default=0.0)
+        return Report(doc.id, "clean", round(top, 4), ())
+    miss = 1.0
+    for sp in spans:
+        miss *= 1.0 - sp.score
+    score = 1.0 - miss
+    verdict = "spam_page" if doc_ev else "injected"
+    return Report(doc.id, verdict, round(score, 4), tuple(spans), evidence=tuple(doc_ev))
+
+
+def _span_of(doc: Document, view: TextView, s: Scored, score: float) -> Span:
+    c = s.candidate
+    rs, re_ = view.to_raw(c.start, c.end)
+    return Span(
+        rs,
+        re_,
+        doc.text[rs:re_],
+        c.category,
+        min(1.0, score),
+        s.evidence,
+        source=c.source if view.is_html else None,
+        selector=c.selector,
+    )
+
+
+def _merge_overlaps(spans: list[Span]) -> list[Span]:
+    spans.sort(key=lambda s: (s.start, -s.end))
+    out: list[Span] = []
+    for s in spans:
+        if out and s.start < out[-1].end:
+            prev = out[-1]
+            if s.end <= prev.end:
+                continue
+            keep = prev if prev.score >= s.score else s
+            from dataclasses import replace
+
+            out[-1] = replace(
+                keep, start=prev.start, end=s.end, text=prev.text + s.text[prev.end - s.start :]
+            )
+            continue
+        out.append(s)
+    return out

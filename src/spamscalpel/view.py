@@ -78,3 +78,16 @@ class TextView:
 def plain_view(text: str) -> TextView:
     """The identity view of plain text."""
     return TextView(text=text, raw=text)
+
+
+def link_domain_of(url: str | None) -> str:
+    """The host of ``url`` without a leading ``www.``, lower case ("" when there is none)."""
+    if not url:
+        return ""
+    from urllib.parse import urlsplit
+
+    try:
+        host = urlsplit(url if "//" in url else "//" + url).hostname or ""
+    except ValueError:
+        return ""
+    return host[4:] if host.startswith("www.") else host

@@ -1,0 +1,37 @@
+"""Candidate finders: they propose ranges that might be injected spam; the scorer decides."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..types import Evidence
+
+
+@dataclass(slots=True)
+class Candidate:
+    """A proposed spam range in *view-text* offsets, with what the finder saw around it.
+
+    ``start``/``end`` cover the whole grown phrase; ``kw_start``/``kw_end`` the keyword itself.
+    Mutable on purpose: the scorer fills ``features`` in place before the report is frozen.
+    """
+
+    start: int
+    end: int
+    kw_start: int
+    kw_end: int
+    term: str  # the lexicon key that matched (normalized)
+    category: str
+    canonical: str  # generic name for drugs, the term itself otherwise
+    kind: str  # lexicon kind: "drug" | "spam_drug" | "keyword"
+    strength: float  # how spammy the bare term is
+    modifiers: list[str] = field(default_factory=list)  # commercial words grown into the phrase
+    template: str | None = None  # name of a known injection template that matched
+    url: str | None = None  # a URL or domain glued to the phrase
+    dose: str | None = None
+    country: str | None = None
+    foreign: list[str] = field(default_factory=list)
+    keywords: list[str] = field(default_factory=list)  # every keyword inside the grown phrase
+    features: dict[str, float] = field(default_factory=dict)
+    evidence: list[Evidence] = field(default_factory=list)
+    source: str = "text"
+    selector: str | None = None

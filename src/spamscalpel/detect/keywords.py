@@ -1,0 +1,333 @@
+"""Keyword candidates: a multi-pattern automaton over normalized text, grown to the injected phrase.
+
+A hit on a lexicon term is only a seed. Injectors wrap the keyword in commercial modifiers,
+doses, country names, template words and URLs ("online pharmacy buy zyban with best prices
+today in the USA", "buy advair online www.example.net/advair.html no prescription pharmacy"),
+so each seed is grown over those pieces, left and right, without crossing sentence punctuation.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+import ahocorasick
+
+from ..lexicon import Lexicon, Term, load_lexicon
+from ..normalize import Normalized, normalize
+from . import Candidate
+
+_TLDS = (
+    "com|net|org|info|biz|us|uk|ca|au|de|fr|it|es|nl|ru|ua|pl|in|cn|jp|br|mx|za|nz|ie|eu|co|io|me|tv|cc|"
+    "ws|su|top|xyz|site|online|shop|store|life|club|pro|name|mobi|asia|edu|gov|health|care|pharmacy|"
+    "ch|at|be|se|no|dk|fi|cz|gr|pt|ro|hu|tr|kr|tw|hk|sg|my|id|ph|vn|th|ar|cl|pe|ve|li|to|fm|ly|gl|ms"
+)
+_URL = re.compile(
+    r"(?:https?://|www\.)[^\s<>\"')\]]+"
+    rf"|\b[a-z0-9][a-z0-9-]{{1,62}}(?:\.[a-z0-9-]{{1,62}})*\.(?:{_TLDS})\b(?:/[^\s<>\"')\]]*)?",
+    re.IGNORECASE,
+)
+_DOSE = re.compile(r"\d+(?:[.,]\d+)?\s?(?:mg|mcg|µg|ml|g|iu)\b")
+_SEP = re.compile(r"[ \t\u00a0]{1,3}|[ \t]?[-–—/|:][ \t]?|\s?,\s")
+# Template tails seen on real hacked pages; the part after the keyword.
+_TEMPLATE_TAILS = (
+    ("best_prices_today", re.compile(r"with\s+best\s+prices?\s+today(?:\s+in(?:\s+the(?:\s+usa\b)?)?)?")),
+    ("no_rx_pharmacy", re.compile(r"no\s+prescription\s+pharmacy\b")),
+    ("dosage_and_prices", re.compile(r"dosage\s+and\s+prices?\b")),
+    ("weight_gain", re.compile(r"weight\s+gain\s+before\s+and\s+after\b")),
+    ("for_sale", re.compile(r"for\s+sale(?:\s+online)?\b")),
+)
+_ALNUM_EDGE = re.compile(r"\w")
+
+
+@dataclass(frozen=True, slots=True)
+class _Hit:
+    start: int
+    end: int
+    key: str
+    term: Term
+
+
+@cache
+def _automaton(lexicon_version: str) -> ahocorasick.Automaton:
+    lex = load_lexicon()
+    auto = ahocorasick.Automaton()
+    for key, term in lex.terms.items():
+        if key in lex.stop_terms:
+            continue
+        auto.add_word(key, (key, term))
+    auto.make_automaton()
+    return auto
+
+
+@cache
+def _phrase_regex(lexicon_version: str) -> re.Pattern[str]:
+    """One alternation of every growable word or phrase, longest first."""
+    lex = load_lexicon()
+    words = set(lex.modifiers) | set(lex.foreign_modifiers) | set(lex.countries)
+    alts = sorted((re.escape(w).replace(r"\ ", r"[\s-]+") for w in words if w), key=len, reverse=True)
+    return re.compile(r"(?:" + "|".join(alts) + r")(?!\w)")
+
+
+@cache
+def _left_phrases(lexicon_version: str) -> tuple[tuple[str, str], ...]:
+    lex = load_lexicon()
+    kinds = [(w, "modifier") for w in lex.modifiers]
+    kinds += [(w, "foreign") for w in lex.foreign_modifiers]
+    return tuple(sorted(kinds, key=lambda p: len(p[0]), reverse=True))
+
+
+def _is_word_char(ch: str) -> bool:
+    return ch.isalnum()
+
+
+def _needs_boundary(key: str) -> bool:
+    # Scripts written without spaces (CJK) have no word boundaries to check.
+    return bool(_ALNUM_EDGE.match(key[0])) and key[0].isascii()
+
+
+def scan_keywords(text: str, lexicon: Lexicon | None = None) -> list[_Hit]:
+    """Raw lexicon hits in normalized ``text`` (lowercase), longest match wins, with word-boundary rules."""
+    lex = lexicon or load_lexicon()
+    auto = _automaton(lex.version)
+    hits: list[_Hit] = []
+    n = len(text)
+    for end_idx, (key, term) in auto.iter(text):
+        start = end_idx - len(key) + 1
+        end = end_idx + 1
+        if _needs_boundary(key):
+            if start > 0 and _is_word_char(text[start - 1]):
+                continue
+            if end < n and _is_word_char(text[end]):
+                # allow a plural / possessive: "pills", "loans", "viagra's"
+                if not (text[end] == "s" and (end + 1 >= n or not _is_word_char(text[end + 1]))):
+                    continue
+                end += 1
+        hits.append(_Hit(start, end, key, term))
+    hits.sort(key=lambda h: (h.start, -(h.end - h.start)))
+    kept: list[_Hit] = []
+    last_end = -1
+    for h in hits:
+        if h.start >= last_end:
+            kept.append(h)
+            last_end = h.end
+        elif h.end > last_end and kept and h.start < kept[-1].end:
+            continue
+    return kept
+
+
+def has_candidates(text: str) -> bool:
+    """Cheap prefilter on the raw text: does any lexicon term occur at all (no boundaries, no folding)?"""
+    lex = load_lexicon()
+    auto = _automaton(lex.version)
+    for _ in auto.iter(text.lower()):
+        return True
+    return False
+
+
+def _grow_right(text: str, pos: int, lex: Lexicon, cand: Candidate, hits_at: dict[int, _Hit]) -> int:
+    phrase_re = _phrase_regex(lex.version)
+    n = len(text)
+    while pos < n:
+        m = _SEP.match(text, pos)
+        if not m:
+            break
+        nxt = m.end()
+        if "," in m.group(0):  # a comma only continues a run of keywords ("viagra, cialis")
+            hit = hits_at.get(nxt)
+            if hit is None:
+                break
+        grown = False
+        for name, tail in _TEMPLATE_TAILS:
+            t = tail.match(text, nxt)
+            if t:
+                cand.template = cand.template or name
+                pos, grown = t.end(), True
+                break
+        if grown:
+            continue
+        hit = hits_at.get(nxt)
+        if hit is not None:
+            cand.keywords.append(hit.key)
+            pos = hit.end
+            continue
+        d = _DOSE.match(text, nxt)
+        if d:
+            cand.dose = cand.dose or d.group(0)
+            pos = d.end()
+            continue
+        p = phrase_re.match(text, nxt)
+        if p:
+            word = re.sub(r"[\s-]+", " ", p.group(0))
+            if word in lex.countries:
+                cand.country = cand.country or word
+            elif word in lex.foreign_modifiers:
+                cand.foreign.append(word)
+            else:
+                cand.modifiers.append(word)
+            pos = p.end()
+            continue
+        u = _URL.match(text, nxt)
+        if u and nxt - pos <= 3:
+            cand.url = cand.url or u.group(0).rstrip(".,;:")
+            pos = nxt + len(cand.url)
+            continue
+        break
+    return pos
+
+
+def _grow_left(text: str, pos: int, lex: Lexicon, cand: Candidate, hits_end: dict[int, _Hit]) -> int:
+    phrases = _left_phrases(lex.version)
+    while pos > 0:
+        j = pos
+        while j > 0 and text[j - 1] in " \t\u00a0" and pos - j < 3:
+            j -= 1
+        if j == pos:
+            break
+        hit = hits_end.get(j)
+        if hit is not None:
+            cand.keywords.append(hit.key)
+            pos = hit.start
+            continue
+        window = text[max(0, j - 40) : j].replace("-", " ")
+        found = None
+        for phrase, kind in phrases:
+            if window.endswith(phrase):
+                k = j - len(phrase)
+                if k == 0 or not _is_word_char(text[k - 1]):
+                    found = (phrase, kind, k)
+                    break
+        if found is None:
+            d = re.search(r"\d+(?:[.,]\d+)?\s?(?:mg|mcg|ml)$", window)
+            if d:
+                cand.dose = cand.dose or d.group(0)
+                pos = j - len(d.group(0))
+                continue
+            break
+        phrase, kind, k = found
+        (cand.foreign if kind == "foreign" else cand.modifiers).append(phrase)
+        pos = k
+    return pos
+
+
+def find_keyword_candidates(norm: Normalized, lexicon: Lexicon | None = None) -> list[Candidate]:
+    """Keyword candidates in ``norm.text`` offsets (the caller maps them back)."""
+    lex = lexicon or load_lexicon()
+    text = norm.text
+    hits = scan_keywords(text, lex)
+    if not hits:
+        return []
+    hits_at = {h.start: h for h in hits}
+    hits_end = {h.end: h for h in hits}
+    cands: list[Candidate] = []
+    consumed_until = -1
+    for h in hits:
+        if h.start < consumed_until:
+            continue
+        c = Candidate(
+            start=h.start,
+            end=h.end,
+            kw_start=h.start,
+            kw_end=h.end,
+            term=h.key,
+            category=h.term.category,
+            canonical=h.term.canonical,
+            kind=h.term.kind,
+            strength=h.term.strength,
+            keywords=[h.key],
+        )
+        c.end = _grow_right(text, h.end, lex, c, hits_at)
+        c.start = _grow_left(text, h.start, lex, c, hits_end)
+        if cands and c.start <= cands[-1].end:
+            prev = cands[-1]
+            if c.start < prev.start:
+                continue
+            prev.end = max(prev.end, c.end)
+            prev.keywords.extend(k for k in c.keywords if k not in prev.keywords)
+            prev.modifiers.extend(c.modifiers)
+            prev.foreign.extend(c.foreign)
+            prev.template = prev.template or c.template
+            prev.url = prev.url or c.url
+            prev.dose = prev.dose or c.dose
+            prev.country = prev.country or c.country
+            if c.strength > prev.strength:
+                prev.term, prev.category, prev.canonical, prev.kind, prev.strength = (
+                    c.term,
+                    c.category,
+                    c.canonical,
+                    c.kind,
+                    c.strength,
+                )
+        else:
+            cands.append(c)
+        consumed_until = c.end
+    return cands
+
+
+def find_url_candidates(norm: Normalized, lexicon: Lexicon | None = None) -> list[Candidate]:
+    """URLs and bare domains whose letters spell a spam term ("buycialispremiumpharmacy.com")."""
+    lex = lexicon or load_lexicon()
+    auto = _automaton(lex.version)
+    out: list[Candidate] = []
+    for m in _URL.finditer(norm.text):
+        url = m.group(0).rstrip(".,;:")
+        best: tuple[str, Term] | None = None
+        for _, (key, term) in auto.iter(url):
+            if term.kind == "drug" and len(key) < 6:
+                continue
+            if best is None or term.strength > best[1].strength:
+                best = (key, term)
+        if best is None:
+            continue
+        key, term = best
+        c = Candidate(
+            start=m.start(),
+            end=m.start() + len(url),
+            kw_start=m.start(),
+            kw_end=m.start() + len(url),
+            term=key,
+            category=term.category,
+            canonical=term.canonical,
+            kind=term.kind,
+            strength=term.strength,
+            url=url,
+            keywords=[key],
+        )
+        low = url.lower()
+        c.modifiers = [
+            w
+            for w in (
+                "buy",
+                "cheap",
+                "order",
+                "pharmacy",
+                "pills",
+                "online",
+                "generic",
+                "rx",
+                "meds",
+                "without-prescription",
+                "no-prescription",
+                "discount",
+            )
+            if w in low
+        ]
+        out.append(c)
+    return out
+
+
+def candidates_for(text: str) -> tuple[Normalized, list[Candidate]]:
+    """Normalize ``text`` and find keyword and URL candidates in normalized offsets."""
+    norm = normalize(text)
+    cands = find_keyword_candidates(norm)
+    urls = find_url_candidates(norm)
+    if urls:
+        covered = [(c.start, c.end) for c in cands]
+        for u in urls:
+            if not any(s <= u.start and u.end <= e for s, e in covered) and not any(
+                u.start <= s and e <= u.end for s, e in covered
+            ):
+                cands.append(u)
+        cands.sort(key=lambda c: c.start)
+    return norm, cands

@@ -1,0 +1,78 @@
+"""Scorers: turn candidates plus their context into scored, explained findings.
+
+A scorer is any object with ``name`` and ``score(ctx) -> list[Scored]``. Register it in
+``SCORERS``; ``Config(scorer=...)`` picks it by name. Scorers are replaceable stages: the
+trained context model and the v1 rules share the same inputs (``DocContext``) and outputs.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from ..detect import Candidate
+from ..lexicon import Lexicon
+from ..types import Evidence
+from ..view import TextView
+
+_SENT_END = re.compile(r"(?<=[.!?。！？])[\"'”’)\]]*\s+|\n\s*\n|\n(?=\s*[-•*\u2022]|\s*\d+[.)])|\n")
+
+
+@dataclass(slots=True)
+class DocContext:
+    """Everything a scorer may look at: the view, the candidates (view offsets) and sentence bounds."""
+
+    view: TextView
+    lexicon: Lexicon
+    candidates: list[Candidate]
+    sentence_starts: list[int] = field(default_factory=list)
+    sentence_ends: list[int] = field(default_factory=list)
+
+    @classmethod
+    def build(cls, view: TextView, lexicon: Lexicon, candidates: list[Candidate]) -> DocContext:
+        starts, ends = [0], []
+        for m in _SENT_END.finditer(view.text):
+            ends.append(m.start())
+            starts.append(m.end())
+        ends.append(len(view.text))
+        return cls(view, lexicon, candidates, starts, ends)
+
+    def sentence_of(self, pos: int) -> tuple[int, int]:
+        """The sentence (start, end) holding view offset ``pos``."""
+        i = max(0, bisect.bisect_right(self.sentence_starts, pos) - 1)
+        return self.sentence_starts[i], self.sentence_ends[i]
+
+
+@dataclass(frozen=True, slots=True)
+class Scored:
+    candidate: Candidate
+    score: float
+    evidence: tuple[Evidence, ...]
+
+
+class Scorer(Protocol):
+    name: str
+
+    def score(self, ctx: DocContext) -> list[Scored]: ...
+
+
+def _rules_v1() -> Scorer:
+    from .rules import RulesV1
+
+    return RulesV1()
+
+
+SCORERS: dict[str, Callable[[], Scorer]] = {"rules_v1": _rules_v1}
+_INSTANCES: dict[str, Scorer] = {}
+
+
+def get_scorer(name: str) -> Scorer:
+    """The scorer registered under ``name`` (built once, then reused)."""
+    if name not in _INSTANCES:
+        if name not in SCORERS:
+            raise ValueError(f"unknown scorer {name!r}; known: {', '.join(sorted(SCORERS))}")
+        _INSTANCES[name] = SCORERS[name]()
+    return _INSTANCES[name]

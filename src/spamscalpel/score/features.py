@@ -1,0 +1,264 @@
+"""Context features of a candidate: the signals both the v1 rules and the learned model read.
+
+Each feature is a float in [0, 1] (or a small count) with a readable explanation. Features are
+computed on the view text (original casing) around the candidate, on its sentence, and across
+the whole document (rotation of one drug through brand/generic/modifier forms, clusters).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+
+from ..detect import Candidate
+from ..view import link_domain_of
+from . import DocContext
+
+_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
+# Words after which "buy X" is an ordinary verb phrase, not an inserted anchor.
+_BUY_FITS_BEFORE = frozenset(
+    "can could will would should may might must cannot can't couldn't won't wouldn't shouldn't not never "
+    "and or where how why when whether please you i we they he she people men women patients to didn't "
+    "don't doesn't now also just only still easily legally safely".split()
+)
+_BUY_VERBS = ("buy", "order", "purchase", "buying", "ordering", "purchasing")
+# Words that ordinarily follow a drug name in real prose.
+_FOLLOW_OK = frozenset(
+    "and or is are was were be been being can could may might will would should must has have had does did "
+    "to in for with as at on by from than that which who when while if but also alone plus versus vs "
+    "tablets tablet pills pill capsules capsule dose doses dosage dosing injection injections therapy "
+    "treatment treatments use users used group patients levels level oral cream gel solution syrup "
+    "withdrawal overdose side effects effect interaction interactions works helps treats causes reduces "
+    "increases lowers belongs acts lawsuit lawsuits litigation label labels product products prescription "
+    "prescriptions generic brand online daily twice once hcl hydrochloride sodium er xr sr cr mg mcg".split()
+)
+_DET_PREP = frozenset("of the a an its their his her our your this that these those is are in by".split())
+_WARNING = re.compile(
+    r"\b(?:illegal|illegally|counterfeit|fake|scams?|dangerous|danger|warn(?:s|ed|ing|ings)?|beware|avoid|"
+    r"unlicensed|rogue|fraud(?:ulent)?|risk(?:s|y)?|unsafe|crack(?:ing)?\s+down|seized|lawsuits?|spam(?:mers?)?|"
+    r"not\s+(?:legal|safe|approved))\b",
+    re.IGNORECASE,
+)
+_SPAM_TALK = re.compile(
+    r"\b(?:spam(?:mers?|my|s)?|scam(?:s|mers?)?|fraud(?:ulent)?|counterfeit|fake|rogue|illegal(?:ly)?|unlicensed)\b",
+    re.IGNORECASE,
+)
+_MED_PATTERNS_AFTER = re.compile(
+    r"\s*(?:\(|®|™|\bis\b|\bare\b|\bwas\b|\bwere\b|\bcan\b|\bmay\b|\bhas\b|\bhave\b|\bshould\b|\bworks\b|\bhelps\b|"
+    r"\bbelongs\b|\bcauses?\b|\breduces?\b|\btreats?\b|\bincreases?\b|\blowers?\b|\binhibits?\b|\bacts?\b|"
+    r"\bwill\b|\bdoes\b|\bdid\b|\bcomes\b|\bcontains?\b|\bmust\b|\bshould\b)",
+    re.IGNORECASE,
+)
+_MED_PATTERNS_BEFORE = re.compile(
+    r"(?:\(\s*|\btaking\s+|\btake\s+|\btook\s+|\bprescribed\s+|\bprescribing\s+|\buse\s+of\s+|\btreatment\s+with\s+|"
+    r"\btreated\s+with\s+|\bdose\s+of\s+|\bdoses\s+of\s+|\breceived\s+|\breceiving\s+|\bsuch\s+as\s+|\bincluding\s+|"
+    r"\blike\s+|\bon\s+|\bstarted\s+|\bstopped\s+|\bswitched\s+to\s+|\bgeneric\s+form\s+of\s+|\bknown\s+as\s+|"
+    r"\bcalled\s+|\bmaker\s+of\s+|\bbrand\s+name\s+|\band\s+|\bor\s+|,\s*)$",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class CandidateFeatures:
+    values: dict[str, float]
+    notes: dict[str, str]
+
+
+def _words(s: str) -> list[str]:
+    return [w.lower() for w in _WORD.findall(s)]
+
+
+def _commercial(c: Candidate, lex) -> tuple[float, str]:
+    best, why = 0.0, ""
+    for m in c.modifiers:
+        w = lex.modifiers.get(m, 0.4)
+        if w > best:
+            best, why = w, f"commercial modifier '{m}'"
+    if c.foreign:
+        w = max(lex.foreign_modifiers.get(f, 0.7) for f in c.foreign)
+        if w > best:
+            best, why = w, f"foreign sales word '{c.foreign[0]}'"
+    if c.template:
+        best, why = 1.0, f"known injection template ({c.template.replace('_', ' ')})"
+    if c.url and c.kind != "drug" or (c.url and c.modifiers):
+        if 0.8 > best:
+            best, why = 0.8, f"URL attached: {c.url}"
+    if c.country and best < 0.5 and (c.modifiers or c.kind == "spam_drug"):
+        best, why = max(best, 0.5), f"market suffix '{c.country}'"
+    if c.dose and c.kind == "spam_drug" and best < 0.3:
+        best, why = 0.3, f"dose string '{c.dose}'"
+    n_mod = len(set(c.modifiers)) + len(c.foreign)
+    if n_mod >= 2:
+        best = min(1.0, best + 0.15 * (n_mod - 1))
+    return best, why
+
+
+def _prev_word(text: str, pos: int) -> str:
+    m = re.search(r"([^\W_]+)[^\w]{0,3}$", text[max(0, pos - 40) : pos])
+    return m.group(1).lower() if m else ""
+
+
+def _next_word(text: str, pos: int) -> tuple[str, str]:
+    """The next word after ``pos`` and the characters between."""
+    m = re.match(r"(\W{0,3}?)([^\W_]+)", text[pos : pos + 40])
+    return (m.group(2), m.group(1)) if m else ("", text[pos : pos + 3])
+
+
+def compute_features(ctx: DocContext) -> list[CandidateFeatures]:
+    """Features for every candidate of the document, in the order of ``ctx.candidates``."""
+    view, lex, text = ctx.view, ctx.lexicon, ctx.view.text
+    cands = ctx.candidates
+    # Document-level tallies.
+    forms: dict[str, set[str]] = defaultdict(set)
+    surface_terms: dict[str, set[str]] = defaultdict(set)
+    commercial_by_canon: dict[str, int] = defaultdict(int)
+    pre: list[tuple[float, str]] = []
+    for c in cands:
+        com = _commercial(c, lex)
+        pre.append(com)
+        forms[c.canonical].add(re.sub(r"\s+", " ", text[c.start : c.end].lower()))
+        surface_terms[c.canonical].add(c.term)
+        if com[0] >= 0.35:
+            commercial_by_canon[c.canonical] += 1
+    n_commercial = sum(1 for com, _ in pre if com >= 0.35)
+    cat_counts: dict[str, int] = defaultdict(int)
+    for c in cands:
+        cat_counts[c.category] += 1
+    # A page that talks about spam, scams or counterfeit drugs quotes spam phrases on purpose.
+    doc_warnings = len(_SPAM_TALK.findall(text))
+    base_domain = link_domain_of(view.base_url) if view.base_url else ""
+
+    out: list[CandidateFeatures] = []
+    for i, c in enumerate(cands):
+        v: dict[str, float] = {}
+        notes: dict[str, str] = {}
+        com, why = pre[i]
+        v["commercial"] = com
+        if why:
+            notes["commercial"] = why
+        # Non-drug spam phrases ("payday loans", "replica watches") have no legitimate medical reading.
+        if c.kind == "keyword":
+            v["spam_keyword"] = c.strength
+        else:
+            v["strength"] = c.strength
+        kw = text[c.kw_start : c.kw_end]
+        s_start, s_end = ctx.sentence_of(c.kw_start)
+        sentence = text[s_start:s_end]
+        before = text[s_start : c.start]
+        after = text[c.end : s_end]
+        prev = _prev_word(text, c.start) if c.start > s_start else ""
+        nxt, gap = _next_word(text, c.end)
+
+        # A brand written in lower case mid-sentence: editors capitalise brands, injectors paste keywords.
+        brand = c.kind in ("drug", "spam_drug") and c.term != c.canonical
+        at_sentence_start = not before.strip(" \t\"'“‘([-•*")
+        if brand and kw.islower() and not at_sentence_start and kw.isalpha() is not False:
+            v["lowercase_brand"] = 1.0
+            notes["lowercase_brand"] = f"brand name '{kw}' written in lower case mid-sentence"
+
+        # A brand capitalised as a proper noun while its modifiers stay lower case: editorial style.
+        mods_text = text[c.start : c.kw_start] + text[c.kw_end : c.end]
+        if (
+            brand
+            and kw[:1].isupper()
+            and not kw.isupper()
+            and not at_sentence_start
+            and (not mods_text.strip() or mods_text == mods_text.lower())
+        ):
+            v["proper_noun"] = 1.0
+            notes["proper_noun"] = f"'{kw}' is capitalised as a proper noun"
+
+        # "buy X" after a modal or subject is an ordinary verb phrase.
+        phrase_low = text[c.start : c.end].lower()
+        if phrase_low.startswith(_BUY_VERBS) and prev in _BUY_FITS_BEFORE:
+            v["buy_fits"] = 1.0
+            notes["buy_fits"] = f"'{prev} {phrase_low.split()[0]}' reads as an ordinary verb phrase"
+        if phrase_low.startswith(_BUY_VERBS) and prev in ("the", "a", "an", "of", "is", "are", "its"):
+            v["grammar_break"] = 1.0
+            notes["grammar_break"] = (
+                f"'{prev} {phrase_low.split()[0]} ...': a purchase phrase where a noun belongs"
+            )
+
+        # Grammar: the phrase does not fit its slot in the sentence.
+        nxt_low = nxt.lower()
+        if nxt and gap.strip() == "" and nxt_low in ("of", "the") and (c.modifiers or c.foreign):
+            v["grammar_break"] = 1.0
+            notes["grammar_break"] = f"'{text[c.start : c.end]} {nxt}': the phrase breaks the sentence"
+        elif (
+            nxt
+            and gap.strip() == ""
+            and nxt.islower()
+            and nxt_low not in _FOLLOW_OK
+            and prev in _DET_PREP
+            and not c.modifiers
+            and c.kind in ("drug", "spam_drug")
+            and not nxt.isdigit()
+        ):
+            v["grammar_break"] = 1.0
+            notes["grammar_break"] = f"'{prev} {kw} {nxt}': the drug name stands where another word belongs"
+        # Glued into a word: "colou<spam>rs", "weath<spam>er".
+        if (c.start > 0 and text[c.start - 1].isalpha()) or (c.end < len(text) and text[c.end].isalpha()):
+            if c.category != "other" and re.match(r"\w", kw[:1] or " ") is not None:
+                v["inside_word"] = 1.0
+                notes["inside_word"] = "inserted inside a word"
+
+        # Legitimate patterns around a drug name.
+        if c.kind in ("drug", "spam_drug") and not c.modifiers and not c.template:
+            if _MED_PATTERNS_AFTER.match(after) or _MED_PATTERNS_BEFORE.search(
+                text[max(0, c.start - 30) : c.start]
+            ):
+                v["medical_pattern"] = 1.0
+                notes["medical_pattern"] = "reads like a sentence about the drug"
+        med_words = [w for w in _words(before + " " + after) if w in lex.medical_context]
+        if med_words:
+            v["medical_context"] = min(1.0, len(set(med_words)) / 3)
+            notes["medical_context"] = "medical words in the sentence: " + ", ".join(
+                sorted(set(med_words))[:4]
+            )
+        if _WARNING.search(sentence):
+            v["warning"] = 1.0
+            notes["warning"] = "the sentence warns or reports about it"
+        if doc_warnings >= 2:
+            v["discusses_spam"] = min(1.0, doc_warnings / 4)
+            notes["discusses_spam"] = f"the page warns about spam, fraud or risks ({doc_warnings} times)"
+        if '"' in before[-3:] or "“" in before[-3:]:
+            v["quoted"] = 1.0
+
+        # Rotation: one drug pushed through brand/generic/modifier forms across the page.
+        n_forms = len(forms[c.canonical])
+        if len(surface_terms[c.canonical]) >= 2 and commercial_by_canon[c.canonical] >= 2 and n_forms >= 3:
+            v["rotation"] = 1.0
+            notes["rotation"] = (
+                f"'{c.canonical}' appears in {n_forms} forms ({', '.join(sorted(forms[c.canonical])[:4])}), "
+                f"{commercial_by_canon[c.canonical]} of them commercial"
+            )
+        # Other commercial spam nearby (anchor clusters, spun blocks).
+        near = sum(
+            1 for j, o in enumerate(cands) if j != i and abs(o.start - c.start) < 400 and pre[j][0] >= 0.35
+        )
+        if near:
+            v["cluster"] = min(1.0, near / 3)
+            notes["cluster"] = f"{near} other commercial spam phrase(s) within 400 characters"
+        v["doc_commercial"] = min(1.0, n_commercial / 5)
+        # Off-topic category: a lone casino/loan/replica keyword in a page about something else.
+        if c.category != "pharma" and cat_counts[c.category] <= 2:
+            v["off_topic"] = 1.0
+            notes["off_topic"] = f"the only {c.category} term(s) on the page"
+
+        # HTML context.
+        for r in view.regions_at(c.start, c.end):
+            if r.kind == "hidden":
+                v["hidden"] = 1.0
+                notes["hidden"] = f"inside hidden content ({r.detail})"
+            elif r.kind == "link" and r.href:
+                dom = link_domain_of(r.href)
+                off = bool(base_domain) and dom != base_domain
+                v["link"] = 1.0 if off or not base_domain else 0.5
+                notes["link"] = f"anchor text of a link to {dom or r.href}" + (
+                    " (another site)" if off else ""
+                )
+            elif r.kind in ("meta", "title"):
+                v["meta"] = 1.0
+        out.append(CandidateFeatures(v, notes))
+    return out
