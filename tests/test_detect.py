@@ -1,0 +1,113 @@
+"""Candidate finder: a table of (text, expected grown phrases), boundaries, obfuscation, conformance."""
+
+from __future__ import annotations
+
+import pytest
+
+from spamscalpel.detect.keywords import candidates_for, find_keyword_candidates, has_candidates
+from spamscalpel.normalize import normalize
+from spamscalpel.pipeline import find_candidates
+from spamscalpel.view import plain_view
+
+
+def phrases(text: str) -> list[str]:
+    return [text[c.start : c.end] for c in find_candidates(plain_view(text))]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Scientists attribute this to buy metoclopramide online of the skull.", ["buy metoclopramide online"]),
+        ("Treatment depends on the cause of reglan pills, as well as on", ["reglan pills"]),
+        (
+            "the view of the fall colou online pharmacy buy symbicort with best prices today in the USA rs. Next",
+            ["online pharmacy buy symbicort with best prices today in the USA"],
+        ),
+        (
+            "thi buy advair online www.example-med.net/wp-content/advair.html no prescription pharmacy s month",
+            ["buy advair online www.example-med.net/wp-content/advair.html no prescription pharmacy"],
+        ),
+        ("due to variety cheapest viagra australia of reasons", ["cheapest viagra australia"]),
+        ("found within viagra 50 mg your body", ["viagra 50 mg"]),
+        ("Get cheap cialis 20mg without prescription today", ["cheap cialis 20mg without prescription"]),
+        ("levitra 10 mg order the bending", ["levitra 10 mg order"]),
+        ("kamagra prezzo basso e tadalafil generico", ["kamagra prezzo", "tadalafil generico"]),
+        ("Try our no fax payday loans now", ["no fax payday loans"]),
+        ("The best replica watches shop here", ["replica watches shop"]),
+    ],
+)
+def test_grown_phrases(text: str, expected: list[str]) -> None:
+    assert phrases(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Socialism and specialists discussed the social contract.",  # cialis inside words
+        "The committee will meet today about the cold weather.",
+        "We went to buy tickets online for the concert.",
+        "",
+        "    \n\n  ",
+    ],
+)
+def test_no_candidates(text: str) -> None:
+    assert phrases(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "keyword_source"),
+    [
+        ("order v1agra now", "v1agra"),
+        ("cheap c!alis pills", "c!alis"),
+        ("buy v i a g r a online", "v i a g r a"),
+        ("buy VlAGRA online", "VlAGRA"),
+        ("buy v\u0456agra online", "v\u0456agra"),  # Cyrillic i
+        ("buy via\u200bgra online", "via\u200bgra"),  # zero-width space
+    ],
+)
+def test_obfuscated_keywords_map_back_to_the_original(text: str, keyword_source: str) -> None:
+    cands = find_candidates(plain_view(text))
+    assert len(cands) == 1
+    c = cands[0]
+    assert text[c.kw_start : c.kw_end] == keyword_source
+    assert c.canonical == "sildenafil" or c.canonical == "tadalafil"
+
+
+def test_url_spelling_a_spam_term_is_a_candidate() -> None:
+    text = "nice post! http://buycialispremiumpharmacy.com/#xyz thanks"
+    _, cands = candidates_for(text)
+    assert [text[c.start : c.end] for c in cands] == ["http://buycialispremiumpharmacy.com/#xyz"]
+    assert cands[0].category == "pharma"
+
+
+def test_cjk_keyword_needs_no_word_boundary() -> None:
+    text = "他們沒有在家裏做飯。manbetx万博软件\n夏天是這裏"
+    got = phrases(text)
+    assert got and "万博" in "".join(got)
+
+
+def test_prefilter_agrees_with_finder() -> None:
+    assert has_candidates("Cheap VIAGRA here")
+    assert not has_candidates("A quiet afternoon by the river with a book.")
+
+
+def test_candidates_conform() -> None:
+    """Every candidate: offsets inside the text, keyword inside the phrase, a known category, deterministic."""
+    from spamscalpel.types import CATEGORIES
+
+    text = (
+        "Buy cheap viagra online! Casino bonus at www.best-casino.example.com. Replica watches and "
+        "essay writing service. reglan pills, metoclopramide 10 mg, payday loans no credit check."
+    )
+    first = [(c.start, c.end, c.category) for c in find_candidates(plain_view(text))]
+    second = [(c.start, c.end, c.category) for c in find_candidates(plain_view(text))]
+    assert first == second and first
+    for c in find_candidates(plain_view(text)):
+        assert 0 <= c.start <= c.kw_start < c.kw_end <= c.end <= len(text)
+        assert c.category in CATEGORIES
+
+
+def test_normalized_offsets_feed_the_finder() -> None:
+    norm = normalize("Cheap  V-I-A-G-R-A today")
+    cands = find_keyword_candidates(norm)
+    assert cands and norm.text[cands[0].kw_start : cands[0].kw_end] == "viagra"

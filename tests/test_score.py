@@ -1,0 +1,95 @@
+"""Scoring and verdicts: injected phrases versus legitimate mentions, by context (hard negatives we wrote)."""
+
+from __future__ import annotations
+
+import pytest
+
+from spamscalpel import Config, Document, analyze
+from spamscalpel.score import get_scorer
+
+LEGITIMATE = [
+    "Metoclopramide can cause tardive dyskinesia, so doctors limit treatment to twelve weeks.",
+    "Online pharmacies that sell tramadol without a prescription are illegal, and their pills may be counterfeit.",
+    "Patients taking sildenafil (Viagra) should not use nitrates; the usual dose is 50 mg about an hour before.",
+    "Reglan is a brand of metoclopramide. Reglan is used for heartburn and for diabetic gastroparesis.",
+    "We went to buy tickets online for the concert and then had dinner by the harbour.",
+    "A history of the casino in Monte Carlo: the casino opened in 1863 and saved the principality's finances.",
+    "Only buy medicines from a licensed pharmacy; ask your pharmacist whether a generic is right for you.",
+    "The trial compared tadalafil 5 mg once daily with placebo in 600 men with erectile dysfunction.",
+    "Ask your doctor before you combine ibuprofen with warfarin, because the bleeding risk rises.",
+    "Tegretol (carbamazepine) and Lioresal (baclofen) are sometimes tried before botulinum toxin injections.",
+    "Payday came on Friday, so we paid off the loan for the car and went out for pizza.",
+]
+
+INJECTED = [
+    ("Scientists attribute this to buy metoclopramide online of the structure of the skull.", "pharma"),
+    ("Our tomatoes love the sun, cheap viagra australia, and they need water every second day.", "pharma"),
+    ("The fall colou online pharmacy buy symbicort with best prices today in the USA rs are lovely.", "pharma"),
+    ("Take the left fork at the old mill. payday loans no credit check The path then climbs.", "loans"),
+    ("Add the flour slowly best online casino bonus and stir until smooth.", "gambling"),
+    ("The museum reopens on Monday replica watches for sale and the cafe stays closed.", "replica"),
+    ("Our knitting circle meets weekly write my essay cheap in the library hall.", "essay"),
+]
+
+
+@pytest.mark.parametrize("text", LEGITIMATE)
+def test_legitimate_mentions_stay_clean(text: str) -> None:
+    report = analyze(text)
+    assert report.verdict == "clean", report.to_dict()
+    assert report.spans == ()
+
+
+@pytest.mark.parametrize(("text", "category"), INJECTED)
+def test_injected_phrases_are_found(text: str, category: str) -> None:
+    report = analyze(text)
+    assert report.verdict in ("injected", "spam_page"), report.to_dict()
+    assert any(s.category == category for s in report.spans)
+    for s in report.spans:
+        assert text[s.start : s.end] == s.text
+        assert s.evidence, "every finding carries evidence"
+        assert all(e.detail for e in s.evidence)
+
+
+def test_rotation_across_a_page_flags_bare_mentions() -> None:
+    text = (
+        "The disease was first described in 1875. Its cause of reglan pills remains debated.\n"
+        "Doctors examine the nerve to determine the cause of reglan online.\n"
+        "Tumor lesions of metoclopramide, in particular its trunk, compress the nerve.\n"
+        "Observance of correct doses is of reglan importance for every patient."
+    )
+    report = analyze(text)
+    found = {s.text for s in report.spans}
+    assert {"reglan pills", "reglan online", "metoclopramide", "reglan"} <= found
+    rot = [e for s in report.spans for e in s.evidence if e.kind == "rotation"]
+    assert rot and "metoclopramide" in rot[0].detail
+
+
+def test_doorway_page_is_a_spam_page() -> None:
+    text = (
+        "Buy Prednisone 20mg Online\n\n"
+        "Prednisone 20mg is a steroid. Many people buy prednisone 20mg online because prednisone 20mg is cheap. "
+        "When you order prednisone 20mg you save money, and prednisone 20mg ships fast."
+    )
+    report = analyze(text)
+    assert report.verdict == "spam_page"
+    assert {e.kind for e in report.evidence} & {"doorway", "keyword_stuffing", "spam_coverage"}
+
+
+def test_threshold_is_respected() -> None:
+    text = "Our tomatoes love the sun, cheap viagra australia, and they need water."
+    assert analyze(text, Config(threshold=0.999)).verdict == "clean"
+
+
+def test_unknown_scorer_lists_known_ones() -> None:
+    with pytest.raises(ValueError, match="rules_v1"):
+        get_scorer("no_such_scorer")
+
+
+def test_report_schema_roundtrip() -> None:
+    from spamscalpel.types import Report
+
+    r = analyze(Document("doc-1", "The fall colou online pharmacy buy zyban with best prices today in the USA rs."))
+    d = r.to_dict()
+    assert set(d) >= {"id", "verdict", "score", "spans"}
+    assert 0.0 <= d["score"] <= 1.0
+    assert Report.from_dict(d).to_dict() == d
