@@ -39,8 +39,8 @@ TERM_FILES = {c: f"{c}.txt" for c in CATEGORIES}
 # Tuning knobs for which data names may become keywords.
 ZIPF_MAX = 3.3  # a single word at least this frequent in English is an ordinary word
 BRAND_ZIPF_MAX = 2.7  # brand names are often coined from real words ("rally", "prevail"): stricter
-PHRASE_WORD_ZIPF_MAX = 4.0
-FOREIGN_ZIPF_MAX = 3.3
+PHRASE_WORD_ZIPF_MAX = 4.0  # a multi-word name with a word this common reads as prose
+FOREIGN_ZIPF_MAX = 3.3  # the same test for brands, in the languages spam targets most
 FOREIGN_LANGS = ("de", "es", "fr", "id", "it", "nl", "pt")
 MIN_LEN = 4
 MAX_WORDS = 3
@@ -82,27 +82,12 @@ def _chemistry_part(part: str) -> bool:
     return len(part) < 4 or part in CHEM_PREFIXES
 
 
-SALT_SUFFIXES = (
-    "acetate",
-    "bromide",
-    "chloride",
-    "citrate",
-    "fumarate",
-    "gluconate",
-    "hydrate",
-    "iodide",
-    "lactate",
-    "maleate",
-    "mesylate",
-    "nitrate",
-    "oxide",
-    "phosphate",
-    "succinate",
-    "sulfate",
-    "sulfonate",
-    "sulphate",
-    "tartrate",
-    "tosylate",
+# Suffixes that mark a salt even when the exact word is not listed ("monohydrochloride").
+SALT_SUFFIXES = tuple(
+    """
+    acetate bromide chloride citrate fumarate gluconate hydrate iodide lactate maleate mesylate
+    nitrate oxide phosphate succinate sulfate sulfonate sulphate tartrate tosylate
+    """.split()
 )
 
 
