@@ -24,6 +24,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse, PlainTextResponse
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, ConfigDict, Field, model_validator
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from . import __version__
 from .analyze import Config, analyze
@@ -412,15 +413,17 @@ def create_app(settings: ServerSettings | None = None) -> Any:
 
     settings = settings or ServerSettings.from_env()
     metrics = Metrics()
-    pool = ThreadPoolExecutor(max_workers=max(1, settings.pool_threads), thread_name_prefix="analyze")
     started_at = time.time()
     pending = [0]
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         # Load lexicons/models once, before the first request, not inside it.
+        pool = _pool()
         await asyncio.get_running_loop().run_in_executor(pool, analyze, Document(id="warmup", text="warm up"))
         yield
+        # A fresh pool is made if the app is started again (test harnesses run lifespan per test).
+        app.state.pool = None
         pool.shutdown(wait=False, cancel_futures=True)
 
     app = FastAPI(
@@ -432,14 +435,22 @@ def create_app(settings: ServerSettings | None = None) -> Any:
     )
     app.state.settings = settings
     app.state.metrics = metrics
-    app.state.pool = pool
+    app.state.pool = None
+
+    def _pool() -> ThreadPoolExecutor:
+        # Made on first use, so the app also works where no lifespan events are sent.
+        if app.state.pool is None:
+            app.state.pool = ThreadPoolExecutor(
+                max_workers=max(1, settings.pool_threads), thread_name_prefix="analyze"
+            )
+        return app.state.pool
 
     async def run_in_pool(fn: Callable[..., Any], *args: Any) -> Any:
         if pending[0] >= settings.max_pending:
             raise _Busy
         pending[0] += 1
         try:
-            fut = asyncio.get_running_loop().run_in_executor(pool, fn, *args)
+            fut = asyncio.get_running_loop().run_in_executor(_pool(), fn, *args)
             # The thread cannot be killed; on timeout the caller gets 504 and the result is dropped.
             return await asyncio.wait_for(fut, timeout=settings.timeout_s)
         finally:
@@ -455,6 +466,25 @@ def create_app(settings: ServerSettings | None = None) -> Any:
         return JSONResponse(
             status_code=422,
             content={"error": "invalid_request", "message": _readable_errors(errors), "detail": detail},
+        )
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        if exc.status_code == 400:
+            # FastAPI says 400 for a body it cannot decode (not UTF-8); to callers that is the
+            # same mistake as malformed JSON, so it gets the same 422.
+            return JSONResponse(
+                status_code=422,
+                content={
+                    "error": "invalid_request",
+                    "message": "malformed JSON: the body is not valid UTF-8 JSON",
+                    "detail": [],
+                },
+            )
+        return JSONResponse(
+            status_code=exc.status_code,
+            content={"error": f"http_{exc.status_code}", "message": str(exc.detail)},
+            headers=getattr(exc, "headers", None),
         )
 
     @app.exception_handler(_Busy)
@@ -536,21 +566,28 @@ def create_app(settings: ServerSettings | None = None) -> Any:
         result = await run_in_pool(clean_one, _document(req), req.options)
         return JSONResponse(result)
 
-    @app.post("/v1/scan/batch", response_model=BatchOut, responses=_ERRORS, tags=["analysis"])
+    # The bound lives in the schema (maxItems), so /docs shows it and validation enforces it.
+    class SizedBatch(BatchRequest):
+        documents: list[dict[str, Any]] = Field(
+            ...,
+            max_length=settings.max_batch,
+            description=f'At most {settings.max_batch}, each like a /v1/scan body: {{"id"?, "text" | "html"}}; '
+            '"options" come from the batch.',
+        )
+
+    SizedBatch.__name__ = "BatchRequest"
+
     async def scan_batch_endpoint(req: BatchRequest) -> JSONResponse:
         """Scan up to max_batch documents; a bad document gives an error entry, not a failed batch."""
-        if len(req.documents) > settings.max_batch:
-            return JSONResponse(
-                status_code=422,
-                content={
-                    "error": "batch_too_large",
-                    "message": f"{len(req.documents)} documents; a batch holds at most {settings.max_batch}",
-                    "detail": [],
-                },
-            )
         results = await run_in_pool(scan_batch, req.documents, Config(threshold=req.options.threshold))
         errors = sum(1 for r in results if r["verdict"] == "error")
         return JSONResponse({"results": results, "count": len(results), "errors": errors})
+
+    # The model is local to this app, so the (string) annotation is swapped for the class itself.
+    scan_batch_endpoint.__annotations__["req"] = SizedBatch
+    app.post("/v1/scan/batch", response_model=BatchOut, responses=_ERRORS, tags=["analysis"])(
+        scan_batch_endpoint
+    )
 
     @app.get("/v1/health", response_model=HealthOut, tags=["ops"])
     async def health() -> dict[str, Any]:
