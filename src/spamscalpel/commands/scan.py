@@ -114,7 +114,9 @@ def analyzed_records(args: argparse.Namespace, say: Messages) -> Iterator[tuple[
     many = len(files) >= PROGRESS_MIN_FILES or any(
         f == "-" or f.endswith((".jsonl", ".ndjson")) for f in files
     )
-    if many and not args.quiet and sys.stderr.isatty():
+    # On one terminal a bar would tear through the text report, so it shows only when stdout is elsewhere.
+    text_on_tty = getattr(args, "format", "jsonl") == "text" and sys.stdout.isatty()
+    if many and not args.quiet and sys.stderr.isatty() and not text_on_tty:
         stream = _with_progress(stream, say)
 
     for rec in stream:
