@@ -1,0 +1,94 @@
+"""``spamscalpel corpus``: annotate (and optionally clean) a corpus, sharded and resumable."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+
+
+def add_common_input_args(p: argparse.ArgumentParser) -> None:
+    """Options shared by ``corpus`` and ``spark``: keys, cleaning policy, score threshold."""
+    p.add_argument("--text-key", default="text", help="field holding the text (default: text)")
+    p.add_argument("--html-key", default="html", help="field holding HTML when the text field is absent")
+    p.add_argument("--id-key", default="id", help="field holding the document id (default: id)")
+    p.add_argument(
+        "--policy",
+        choices=("span", "sentence", "mask"),
+        default=None,
+        help="also write cleaned/ and rejected/ with this cleaning policy (default: annotate only)",
+    )
+    p.add_argument("--min-score", type=float, default=0.0, help="clean only spans scoring at least this")
+    p.add_argument(
+        "--keep-spam-pages", action="store_true", help="clean spam_page documents instead of rejecting"
+    )
+    p.add_argument(
+        "--threshold", type=float, default=None, help="analyze threshold (default: the Config default)"
+    )
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "corpus",
+        help="annotate/clean JSONL, Parquet or WARC files, sharded and resumable",
+        description=(
+            "Annotate every document of a corpus with a sidecar report (annotations/), and with --policy "
+            "write a cleaned corpus (cleaned/) and rejected documents (rejected/). One input file is one "
+            "shard; a rerun skips shards that have a completion marker in done/."
+        ),
+    )
+    p.add_argument("inputs", nargs="+", metavar="IN", help="files, directories, globs or fsspec URLs")
+    p.add_argument("--out", required=True, help="output directory")
+    p.add_argument("--workers", type=int, default=1, help="worker processes on this machine (default: 1)")
+    p.add_argument("--rank", type=int, default=0, help="this machine's rank (default: 0)")
+    p.add_argument(
+        "--world-size", type=int, default=1, help="number of machines sharing the work (default: 1)"
+    )
+    p.add_argument("--format", dest="fmt", choices=("auto", "jsonl", "parquet", "warc"), default="auto")
+    p.add_argument(
+        "--progress", dest="progress", action="store_true", default=None, help="always show progress"
+    )
+    p.add_argument("--no-progress", dest="progress", action="store_false", help="never show progress")
+    add_common_input_args(p)
+    p.set_defaults(func=run)
+
+
+def options_from_args(args: argparse.Namespace):
+    """Build RunOptions from parsed arguments."""
+    from ..analyze import Config
+    from ..io.readers import ReaderOptions
+    from ..io.writers import CleanOptions
+    from ..run.local import RunOptions
+
+    config = Config() if args.threshold is None else Config(threshold=args.threshold)
+    return RunOptions(
+        fmt=getattr(args, "fmt", "auto"),
+        reader=ReaderOptions(text_key=args.text_key, id_key=args.id_key, html_key=args.html_key),
+        clean=CleanOptions(
+            policy=args.policy, min_score=args.min_score, keep_spam_pages=args.keep_spam_pages
+        ),
+        config=config,
+        workers=getattr(args, "workers", 1),
+        rank=getattr(args, "rank", 0),
+        world_size=getattr(args, "world_size", 1),
+        progress=getattr(args, "progress", None),
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    """Handler: run the corpus job and print a summary line to stderr."""
+    from ..run.local import run_corpus
+
+    logging.basicConfig(level=logging.WARNING, format="%(message)s", stream=sys.stderr)
+    try:
+        opts = options_from_args(args)
+        if opts.clean.policy:
+            from ..io.writers import load_cleaner
+
+            load_cleaner()  # fail before any work if cleaning cannot run
+        summary = run_corpus(args.inputs, args.out, opts)
+    except (ValueError, FileNotFoundError, RuntimeError) as exc:
+        print(f"spamscalpel corpus: {exc}", file=sys.stderr)
+        return 2
+    print(summary.line(), file=sys.stderr)
+    return 2 if summary.shards_failed else 0

@@ -1,0 +1,317 @@
+"""Streaming readers: JSONL (plain, .gz, .zst), Parquet, WARC/WET, over local or fsspec paths.
+
+Every reader is a generator that yields either a :class:`~spamscalpel.types.Document` or a
+:class:`ReadError` for a record it could not read, so one broken record never stops a file and
+every record is accounted for. Nothing here loads a whole file into memory.
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import json
+import os
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from typing import IO, Any
+
+from ..types import Document
+
+FORMATS: tuple[str, ...] = ("auto", "jsonl", "parquet", "warc")
+_JSONL_SUFFIXES = (".jsonl", ".json", ".ndjson", ".jsonl.gz", ".json.gz", ".ndjson.gz")
+_COMPRESSIONS = {".gz": "gzip", ".zst": "zstd", ".zstd": "zstd"}
+
+
+@dataclass(frozen=True, slots=True)
+class ReadError:
+    """A record that could not be read: where it was, what kind of failure, and why."""
+
+    id: str
+    location: str  # "<path>:<line>", "<path>:row <n>" or "<path>@<byte offset>"
+    kind: str  # "json" | "encoding" | "schema" | "truncated" | "warc" | "io"
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class ReaderOptions:
+    """Which fields hold the id and the text; constructing it does no work."""
+
+    text_key: str = "text"
+    id_key: str = "id"
+    html_key: str = "html"
+    keep_fields: bool = True  # carry the other fields of a record through to the cleaned corpus
+    batch_size: int = 1024  # Parquet rows per batch
+
+
+Record = Document | ReadError
+
+
+def _strip_compression(path: str) -> str:
+    for suffix in _COMPRESSIONS:
+        if path.endswith(suffix):
+            return path[: -len(suffix)]
+    return path
+
+
+def detect_format(path: str) -> str:
+    """Guess the input format of a file from its name."""
+    base = _strip_compression(path.lower())
+    if base.endswith(".parquet") or base.endswith(".pq"):
+        return "parquet"
+    if base.endswith((".warc", ".wet", ".arc")):
+        return "warc"
+    if base.endswith((".jsonl", ".json", ".ndjson")):
+        return "jsonl"
+    raise ValueError(f"{path}: cannot tell the input format from the name; pass --format jsonl|parquet|warc")
+
+
+@contextmanager
+def _open_binary(path: str, compression: str | None = "infer") -> Iterator[IO[bytes]]:
+    """Open a local or fsspec path for reading bytes, undoing .gz/.zst compression as it streams."""
+    import fsspec
+
+    if compression == "infer":
+        compression = next((c for s, c in _COMPRESSIONS.items() if path.endswith(s)), None)
+    with fsspec.open(path, "rb") as raw:
+        if compression == "gzip":
+            with gzip.GzipFile(fileobj=raw) as fh:
+                yield fh
+        elif compression == "zstd":
+            import zstandard
+
+            # read_across_frames: files made by concatenating .zst shards are common.
+            reader = zstandard.ZstdDecompressor().stream_reader(raw, read_across_frames=True)
+            with io.BufferedReader(reader, 1 << 20) as fh:  # type: ignore[arg-type]
+                yield fh
+        else:
+            yield raw
+
+
+def expand_inputs(inputs: Iterable[str]) -> list[str]:
+    """Expand files, directories and globs (local or fsspec URLs) into a sorted list of files."""
+    import fsspec
+
+    found: set[str] = set()
+    for spec in inputs:
+        fs, _, paths = fsspec.get_fs_token_paths(spec)
+        protocol = fs.protocol if isinstance(fs.protocol, str) else fs.protocol[0]
+        prefix = "" if protocol in ("file", "local") and "://" not in spec else f"{protocol}://"
+        hits: list[str] = []
+        for p in paths:
+            if fs.isdir(p):
+                hits.extend(f for f in fs.find(p) if not os.path.basename(f).startswith((".", "_")))
+            elif fs.exists(p):
+                hits.append(p)
+        if not hits:
+            raise FileNotFoundError(f"{spec}: no such file, directory or matching glob")
+        for h in hits:
+            found.add(h if prefix == "" or h.startswith(prefix) else prefix + h)
+    return sorted(found)
+
+
+def _doc_from_mapping(
+    rec: dict[str, Any], fallback_id: str, location: str, opts: ReaderOptions
+) -> Document | ReadError:
+    raw_id = rec.get(opts.id_key)
+    doc_id = fallback_id if raw_id is None or raw_id == "" else str(raw_id)
+    fmt = "text"
+    text = rec.get(opts.text_key)
+    if text is None and opts.html_key in rec:
+        text, fmt = rec.get(opts.html_key), "html"
+    if not isinstance(text, str):
+        what = "missing" if text is None else f"a {type(text).__name__}, not a string"
+        return ReadError(doc_id, location, "schema", f"field {opts.text_key!r} is {what}")
+    url = rec.get("url")
+    meta: tuple[tuple[str, Any], ...] = ()
+    if opts.keep_fields:
+        skip = {opts.text_key, opts.html_key, opts.id_key}
+        meta = tuple((k, v) for k, v in rec.items() if k not in skip)
+    return Document(id=doc_id, text=text, format=fmt, url=url if isinstance(url, str) else None, meta=meta)
+
+
+def parse_jsonl_line(raw: bytes, path: str, lineno: int, opts: ReaderOptions) -> Record | None:
+    """Parse one JSONL line into a Document or a ReadError; ``None`` for a blank line."""
+    location = f"{path}:{lineno}"
+    try:
+        line = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        # Key the error by the record's own id when the rest of the line still parses.
+        doc_id = location
+        try:
+            rec = json.loads(raw.decode("utf-8", errors="replace"))
+            if isinstance(rec, dict) and rec.get(opts.id_key) not in (None, ""):
+                doc_id = str(rec[opts.id_key])
+        except ValueError:
+            pass
+        return ReadError(doc_id, location, "encoding", f"invalid UTF-8 at byte {exc.start}")
+    if not line.strip():
+        return None
+    try:
+        rec = json.loads(line)
+    except json.JSONDecodeError as exc:
+        return ReadError(location, location, "json", f"bad JSON: {exc.msg} at column {exc.colno}")
+    if not isinstance(rec, dict):
+        return ReadError(location, location, "schema", f"expected a JSON object, got {type(rec).__name__}")
+    return _doc_from_mapping(rec, location, location, opts)
+
+
+def read_jsonl(path: str, opts: ReaderOptions | None = None) -> Iterator[Record]:
+    """Yield one Document or ReadError per non-blank line of a JSONL file (.gz/.zst ok)."""
+    opts = opts or ReaderOptions()
+    lineno = 0
+    try:
+        with _open_binary(path) as fh:
+            for lineno, raw in enumerate(fh, start=1):  # noqa: B007 (lineno is used after the loop)
+                rec = parse_jsonl_line(raw, path, lineno, opts)
+                if rec is not None:
+                    yield rec
+    except (EOFError, OSError, ValueError) as exc:
+        # A truncated .gz/.zst raises here; what was read before it stays valid.
+        location = f"{path}:{lineno + 1}"
+        kind = "truncated" if isinstance(exc, EOFError) or "compress" in str(exc).lower() else "io"
+        yield ReadError(location, location, kind, f"{type(exc).__name__}: {exc}")
+    except Exception as exc:  # zstandard raises its own error type on a cut-off frame
+        location = f"{path}:{lineno + 1}"
+        yield ReadError(location, location, "truncated", f"{type(exc).__name__}: {exc}")
+
+
+def read_parquet(path: str, opts: ReaderOptions | None = None) -> Iterator[Record]:
+    """Yield one Document or ReadError per row of a Parquet file, reading it batch by batch."""
+    import pyarrow.parquet as pq
+
+    opts = opts or ReaderOptions()
+    row = 0
+    try:
+        with _open_binary(path, compression=None) as fh:
+            pf = pq.ParquetFile(fh)
+            names = set(pf.schema_arrow.names)
+            columns = (
+                None
+                if opts.keep_fields
+                else [c for c in (opts.id_key, opts.text_key, opts.html_key) if c in names]
+            )
+            for batch in pf.iter_batches(batch_size=opts.batch_size, columns=columns):
+                for rec in batch.to_pylist():
+                    location = f"{path}:row {row}"
+                    yield _doc_from_mapping(rec, location, location, opts)
+                    row += 1
+    except Exception as exc:  # a corrupt file or page: account for it and move on
+        location = f"{path}:row {row}"
+        yield ReadError(location, location, "io", f"{type(exc).__name__}: {exc}")
+
+
+def _charset(content_type: str) -> str:
+    for part in content_type.split(";")[1:]:
+        key, _, value = part.strip().partition("=")
+        if key.lower() == "charset" and value:
+            charset = value.strip("\"' ").lower()
+            try:
+                "".encode(charset)
+                return charset
+            except LookupError:
+                return "utf-8"
+    return "utf-8"
+
+
+def _resync_offset(path: str, after: int, gz: bool) -> int | None:
+    """Find the start of the next WARC record (or gzip member) after a broken one."""
+    marker = b"\x1f\x8b\x08" if gz else b"WARC/1."
+    with _open_binary(path, compression=None) as fh:
+        fh.seek(after + 1)
+        pos, tail = after + 1, b""
+        while True:
+            chunk = fh.read(1 << 20)
+            if not chunk:
+                return None
+            buf = tail + chunk
+            hit = buf.find(marker)
+            if hit >= 0:
+                return pos - len(tail) + hit
+            tail = buf[-(len(marker) - 1) :]
+            pos += len(chunk)
+
+
+def read_warc(path: str, opts: ReaderOptions | None = None) -> Iterator[Record]:
+    """Yield Documents from WARC response records (HTML or text) and WET conversion records."""
+    from warcio.archiveiterator import ArchiveIterator
+
+    gz = path.endswith(".gz")
+    start = 0
+    while start is not None:
+        offset = start
+        try:
+            with _open_binary(path, compression=None) as fh:
+                fh.seek(start)
+                # warcio decodes chunked transfer and gzip/deflate/br content encodings for us.
+                it = ArchiveIterator(fh)
+                for record in it:
+                    doc = _warc_document(record, path)
+                    # Only ask for the offset once the body is read: warcio skips to the record end.
+                    rec_offset, rec_length = start + it.get_record_offset(), it.member_info[1]
+                    if doc is not None:
+                        if not doc.id:
+                            doc = replace(doc, id=f"{path}@{rec_offset}")
+                        yield doc
+                    offset = rec_offset + rec_length
+                start = None
+        except Exception as exc:  # a broken record: log it, skip to the next record, keep going
+            location = f"{path}@{offset}"
+            yield ReadError(location, location, "warc", f"{type(exc).__name__}: {exc}")
+            start = _resync_offset(path, offset, gz)
+
+
+def _warc_document(record: Any, path: str) -> Record | None:
+    if record.format == "arc" and ".arc" not in path.lower():
+        # warcio falls back to the old ARC format on any unknown header line; in a WARC file
+        # that means a broken record, not an ARC one.
+        raise ValueError("not a WARC record header")
+    rec_type = record.rec_type
+    if rec_type not in ("response", "conversion", "resource"):
+        return None
+    headers = record.rec_headers
+    doc_id = headers.get_header("WARC-Record-ID") or ""
+    url = headers.get_header("WARC-Target-URI")
+    if rec_type == "response":
+        if record.http_headers is None:
+            return None
+        if record.http_headers.get_statuscode() and not record.http_headers.get_statuscode().startswith("2"):
+            return None
+        content_type = record.http_headers.get_header("Content-Type") or ""
+    else:
+        content_type = headers.get_header("Content-Type") or "text/plain"
+    mime = content_type.split(";")[0].strip().lower()
+    if "html" in mime:
+        fmt = "html"
+    elif mime.startswith("text/") or mime == "":
+        fmt = "text"
+    else:
+        return None  # images, PDFs and the like are not documents we analyse
+    try:
+        body = record.content_stream().read()
+    except Exception as exc:
+        return ReadError(doc_id or path, path, "warc", f"cannot decode body: {type(exc).__name__}: {exc}")
+    text = body.decode(_charset(content_type), errors="replace")
+    return Document(id=doc_id, text=text, format=fmt, url=url, meta=(("url", url),) if url else ())
+
+
+_READERS = {"jsonl": read_jsonl, "parquet": read_parquet, "warc": read_warc}
+
+
+def read_file(path: str, fmt: str = "auto", opts: ReaderOptions | None = None) -> Iterator[Record]:
+    """Read one file in the given (or detected) format, yielding Documents and ReadErrors."""
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r}; known: {', '.join(FORMATS)}")
+    kind = detect_format(path) if fmt == "auto" else fmt
+    try:
+        yield from _READERS[kind](path, opts)
+    except OSError as exc:  # cannot open the file at all
+        yield ReadError(path, path, "io", f"{type(exc).__name__}: {exc}")
+
+
+def read_inputs(
+    inputs: Iterable[str], fmt: str = "auto", opts: ReaderOptions | None = None
+) -> Iterator[Record]:
+    """Read every file matched by the given paths, directories or globs, in a stable order."""
+    for path in expand_inputs(inputs):
+        yield from read_file(path, fmt, opts)

@@ -1,0 +1,1 @@
+"""Corpus runners: local sharded and resumable, Spark, and a datatrove pipeline step."""

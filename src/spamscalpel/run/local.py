@@ -1,0 +1,371 @@
+"""The local corpus runner: deterministic shards, several processes, resumable after a crash.
+
+One input file is one shard. Shards are split across machines by ``rank``/``world_size`` and
+across worker processes on this machine. A shard's outputs are written to temporary files, renamed
+into place, then its stats file and finally a completion marker are written; on restart a shard
+with a marker is skipped and any other shard is redone from scratch, so a killed run loses and
+duplicates nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import re
+import sys
+import time
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..analyze import Config, analyze
+from ..io.readers import ReaderOptions, ReadError, expand_inputs, read_file
+from ..io.writers import CleanOptions, ShardWriter, write_json_atomic
+from ..types import Document, Report
+
+log = logging.getLogger("spamscalpel.corpus")
+
+_PROGRESS_EVERY_S = 0.25
+
+
+@dataclass(frozen=True, slots=True)
+class RunOptions:
+    """Everything a corpus run needs besides its inputs and output directory."""
+
+    fmt: str = "auto"
+    reader: ReaderOptions = field(default_factory=ReaderOptions)
+    clean: CleanOptions = field(default_factory=CleanOptions)
+    config: Config = field(default_factory=Config)
+    workers: int = 1
+    rank: int = 0
+    world_size: int = 1
+    progress: bool | None = None  # None: show a bar only when stderr is a terminal
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    """The outcome of one run: merged stats over all completed shards, and what this run did."""
+
+    stats: dict[str, Any]
+    shards_total: int
+    shards_run: int
+    shards_skipped: int
+    shards_failed: tuple[str, ...]
+    seconds: float
+
+    def line(self) -> str:
+        """One human-readable summary line."""
+        s = self.stats
+        verdicts = ", ".join(f"{k} {v:,}" for k, v in sorted(s.get("verdicts", {}).items()))
+        rate = s["docs_in_this_run"] / self.seconds if self.seconds > 0 else 0.0
+        mb = s["bytes_this_run"] / 1e6 / self.seconds if self.seconds > 0 else 0.0
+        failed = f", {len(self.shards_failed)} FAILED" if self.shards_failed else ""
+        return (
+            f"spamscalpel corpus: {s['docs_in']:,} docs in = {s['annotated']:,} annotated + {s['errors']:,} errors"
+            f" | {verdicts or 'no documents'} | shards {self.shards_run} run, {self.shards_skipped} already done"
+            f"{failed} | {self.seconds:.1f} s, {rate:,.0f} docs/s, {mb:.2f} MB/s"
+        )
+
+
+def shard_name(path: str) -> str:
+    """A stable, file-system-safe shard name for an input path."""
+    base = re.sub(r"[^A-Za-z0-9._-]+", "_", os.path.basename(path.rstrip("/")))[:60]
+    digest = hashlib.sha1(path.encode("utf-8")).hexdigest()[:10]
+    return f"{base}-{digest}"
+
+
+def select_shards(files: list[str], rank: int = 0, world_size: int = 1) -> list[str]:
+    """The files this rank owns: every ``world_size``-th file of the sorted list, from ``rank``."""
+    if world_size < 1 or not (0 <= rank < world_size):
+        raise ValueError(f"need 0 <= rank < world_size, got rank={rank} world_size={world_size}")
+    return sorted(files)[rank::world_size]
+
+
+def marker_path(out: str, shard: str) -> str:
+    return os.path.join(out, "done", f"{shard}.done")
+
+
+def error_report(err: ReadError) -> Report:
+    """The sidecar record for a record that could not be read."""
+    return Report.for_error(err.id, err.message, location=err.location, kind=err.kind)
+
+
+def annotate_records(
+    records: Iterable[Document | ReadError], config: Config | None = None
+) -> Iterator[tuple[Report, Document | None]]:
+    """Analyse a stream of records; unreadable or failing records become error reports."""
+    for rec in records:
+        if isinstance(rec, ReadError):
+            log.warning("%s: %s error: %s", rec.location, rec.kind, rec.message)
+            yield error_report(rec), None
+            continue
+        try:
+            yield analyze(rec, config), rec
+        except Exception as exc:  # one bad record must not stop the shard
+            msg = f"{type(exc).__name__}: {exc}"
+            log.warning("%s: analyze error: %s", rec.id, msg)
+            yield Report.for_error(rec.id, msg, kind="analyze"), rec
+
+
+def empty_stats() -> dict[str, Any]:
+    return {
+        "docs_in": 0,
+        "annotated": 0,
+        "errors": 0,
+        "bytes": 0,
+        "verdicts": {},
+        "categories": {},
+        "errors_by_kind": {},
+        "outputs": {},
+        "seconds": 0.0,
+    }
+
+
+def merge_stats(parts: Iterable[dict[str, Any]]) -> dict[str, Any]:
+    """Add up per-shard stats."""
+    total = empty_stats()
+    for p in parts:
+        for k in ("docs_in", "annotated", "errors", "bytes", "seconds"):
+            total[k] += p.get(k, 0)
+        for k in ("verdicts", "categories", "errors_by_kind", "outputs"):
+            c = Counter(total[k])
+            c.update(p.get(k, {}))
+            total[k] = dict(sorted(c.items()))
+    total["seconds"] = round(total["seconds"], 3)
+    return total
+
+
+_progress_queue: Any = None
+
+
+def _init_worker(queue: Any) -> None:
+    global _progress_queue
+    _progress_queue = queue
+    logging.basicConfig(level=logging.WARNING, format="%(message)s", stream=sys.stderr)
+
+
+def process_shard(path: str, out: str, opts: RunOptions, progress: Any = None) -> dict[str, Any]:
+    """Annotate (and optionally clean) one input file into its shard outputs; returns its stats."""
+    shard = shard_name(path)
+    t0 = time.perf_counter()
+    writer = ShardWriter(out, shard, opts.clean)
+    verdicts: Counter[str] = Counter()
+    categories: Counter[str] = Counter()
+    error_kinds: Counter[str] = Counter()
+    outputs: Counter[str] = Counter()
+    n_in = n_bytes = 0
+    pending_docs = pending_bytes = 0
+    last = time.monotonic()
+    try:
+        for report, doc in annotate_records(read_file(path, opts.fmt, opts.reader), opts.config):
+            n_in += 1
+            size = len(doc.text) if doc is not None else 0
+            n_bytes += size
+            verdicts[report.verdict] += 1
+            if report.verdict == "error":
+                error_kinds[str(report.meta.get("kind", "analyze"))] += 1
+            categories.update({s.category for s in report.spans})
+            try:
+                outputs[writer.write(report, doc)] += 1
+            except Exception as exc:  # cleaning one document failed: record it, keep the shard going
+                log.warning("%s: clean error: %s: %s", report.id, type(exc).__name__, exc)
+                error_kinds["clean"] += 1
+                if writer.rejected is not None and doc is not None:
+                    writer.rejected.write_line(
+                        json.dumps(
+                            {"id": doc.id, "text": doc.text, "reason": "clean_error", "error": str(exc)}
+                        )
+                    )
+                outputs["rejected"] += 1
+            pending_docs += 1
+            pending_bytes += size
+            if progress is not None and time.monotonic() - last > _PROGRESS_EVERY_S:
+                progress(pending_docs, pending_bytes)
+                pending_docs = pending_bytes = 0
+                last = time.monotonic()
+        writer.commit()
+    except BaseException:
+        writer.abort()
+        raise
+    if progress is not None and pending_docs:
+        progress(pending_docs, pending_bytes)
+    outputs.pop("none", None)
+    errors = verdicts.get("error", 0)
+    stats = {
+        "shard": shard,
+        "input": path,
+        "docs_in": n_in,
+        "annotated": n_in - errors,
+        "errors": errors,
+        "bytes": n_bytes,
+        "verdicts": dict(sorted(verdicts.items())),
+        "categories": dict(sorted(categories.items())),
+        "errors_by_kind": dict(sorted(error_kinds.items())),
+        "outputs": dict(sorted(outputs.items())),
+        "seconds": round(time.perf_counter() - t0, 3),
+    }
+    # Order matters for resuming: outputs, then stats, then the marker that says all of it is there.
+    write_json_atomic(os.path.join(out, "stats", f"{shard}.json"), stats)
+    write_json_atomic(marker_path(out, shard), {"shard": shard, "input": path, "docs_in": n_in})
+    return stats
+
+
+def _queue_progress(docs: int, nbytes: int) -> None:
+    if _progress_queue is not None:
+        _progress_queue.put((docs, nbytes))
+
+
+def _pool_task(args: tuple[str, str, RunOptions]) -> tuple[str, dict[str, Any] | None, str | None]:
+    path, out, opts = args
+    try:
+        return path, process_shard(path, out, opts, _queue_progress), None
+    except Exception as exc:
+        return path, None, f"{type(exc).__name__}: {exc}"
+
+
+class _Progress:
+    """A tqdm bar on stderr with docs/s and MB/s, or nothing when stderr is not a terminal."""
+
+    def __init__(self, enabled: bool | None):
+        if enabled is None:
+            enabled = sys.stderr.isatty()
+        self.bar = None
+        self.t0 = time.perf_counter()
+        self.docs = self.bytes = 0
+        if enabled:
+            from tqdm import tqdm
+
+            self.bar = tqdm(unit=" docs", unit_scale=True, file=sys.stderr, dynamic_ncols=True)
+
+    def __call__(self, docs: int, nbytes: int) -> None:
+        self.docs += docs
+        self.bytes += nbytes
+        if self.bar is not None:
+            self.bar.update(docs)
+            elapsed = max(time.perf_counter() - self.t0, 1e-9)
+            self.bar.set_postfix_str(f"{self.bytes / 1e6 / elapsed:.2f} MB/s", refresh=False)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
+def load_all_stats(out: str) -> list[dict[str, Any]]:
+    """Stats of every completed shard in an output directory."""
+    stats_dir = os.path.join(out, "stats")
+    done_dir = os.path.join(out, "done")
+    if not os.path.isdir(stats_dir):
+        return []
+    parts = []
+    for name in sorted(os.listdir(stats_dir)):
+        if not name.endswith(".json"):
+            continue
+        shard = name[: -len(".json")]
+        if os.path.exists(os.path.join(done_dir, f"{shard}.done")):
+            with open(os.path.join(stats_dir, name), encoding="utf-8") as fh:
+                parts.append(json.load(fh))
+    return parts
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    try:
+        # A killed worker whose parent died can linger as a zombie; it writes nothing more.
+        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as fh:
+            return fh.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return True
+
+
+def remove_stale_temp_files(out: str) -> int:
+    """Delete temporary files left by processes of a killed run; returns how many."""
+    removed = 0
+    for sub in ("annotations", "cleaned", "rejected", "stats", "done"):
+        d = os.path.join(out, sub)
+        if not os.path.isdir(d):
+            continue
+        for name in os.listdir(d):
+            m = re.search(r"\.tmp-(\d+)$", name)
+            if m and not _pid_alive(int(m.group(1))):
+                os.unlink(os.path.join(d, name))
+                removed += 1
+    return removed
+
+
+def run_corpus(inputs: Iterable[str], out: str, opts: RunOptions | None = None) -> Summary:
+    """Run analyze over every input file this rank owns, writing shard outputs under ``out``."""
+    opts = opts or RunOptions()
+    t0 = time.perf_counter()
+    select_shards([], opts.rank, opts.world_size)  # check rank/world size before listing inputs
+    files = select_shards(expand_inputs(inputs), opts.rank, opts.world_size)
+    os.makedirs(out, exist_ok=True)
+    remove_stale_temp_files(out)
+    todo = [f for f in files if not os.path.exists(marker_path(out, shard_name(f)))]
+    skipped = len(files) - len(todo)
+    if skipped:
+        log.info("resuming: %d of %d shards already done", skipped, len(files))
+    progress = _Progress(opts.progress)
+    run_stats: list[dict[str, Any]] = []
+    failed: list[str] = []
+    try:
+        if opts.workers <= 1 or len(todo) <= 1:
+            for path in todo:
+                try:
+                    run_stats.append(process_shard(path, out, opts, progress))
+                except Exception as exc:
+                    log.error("%s: shard failed: %s: %s", path, type(exc).__name__, exc)
+                    failed.append(path)
+        else:
+            run_stats, failed = _run_pool(todo, out, opts, progress)
+    finally:
+        progress.close()
+    merged = merge_stats(load_all_stats(out))
+    merged["docs_in_this_run"] = sum(s["docs_in"] for s in run_stats)
+    merged["bytes_this_run"] = sum(s["bytes"] for s in run_stats)
+    merged["shards_done"] = len(load_all_stats(out))
+    write_json_atomic(os.path.join(out, "stats.json"), merged)
+    return Summary(
+        merged, len(files), len(todo) - len(failed), skipped, tuple(failed), time.perf_counter() - t0
+    )
+
+
+def _run_pool(
+    todo: list[str], out: str, opts: RunOptions, progress: _Progress
+) -> tuple[list[dict[str, Any]], list[str]]:
+    import multiprocessing as mp
+    import queue as queue_mod
+
+    # spawn: workers start clean, whatever threads (tqdm, JVM bridges) the parent holds.
+    ctx = mp.get_context("spawn")
+    q = ctx.Queue()
+    run_stats: list[dict[str, Any]] = []
+    failed: list[str] = []
+    with ctx.Pool(min(opts.workers, len(todo)), initializer=_init_worker, initargs=(q,)) as pool:
+        results = pool.imap_unordered(_pool_task, [(p, out, opts) for p in todo])
+        remaining = len(todo)
+        while remaining:
+            try:
+                path, stats, err = results.next(timeout=_PROGRESS_EVERY_S)
+            except mp.TimeoutError:
+                pass
+            else:
+                remaining -= 1
+                if err is not None:
+                    log.error("%s: shard failed: %s", path, err)
+                    failed.append(path)
+                else:
+                    run_stats.append(stats)  # type: ignore[arg-type]
+            while True:
+                try:
+                    progress(*q.get_nowait())
+                except queue_mod.Empty:
+                    break
+    return run_stats, failed
