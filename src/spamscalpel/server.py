@@ -23,7 +23,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse, PlainTextResponse
 from fastapi.staticfiles import StaticFiles
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, create_model, model_validator
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from . import __version__
@@ -567,15 +567,19 @@ def create_app(settings: ServerSettings | None = None) -> Any:
         return JSONResponse(result)
 
     # The bound lives in the schema (maxItems), so /docs shows it and validation enforces it.
-    class SizedBatch(BatchRequest):
-        documents: list[dict[str, Any]] = Field(
-            ...,
-            max_length=settings.max_batch,
-            description=f'At most {settings.max_batch}, each like a /v1/scan body: {{"id"?, "text" | "html"}}; '
-            '"options" come from the batch.',
-        )
-
-    SizedBatch.__name__ = "BatchRequest"
+    SizedBatch = create_model(
+        "BatchRequest",
+        __base__=BatchRequest,
+        documents=(
+            list[dict[str, Any]],
+            Field(
+                ...,
+                max_length=settings.max_batch,
+                description=f'At most {settings.max_batch}, each like a /v1/scan body: {{"id"?, "text" | "html"}}; '
+                '"options" come from the batch.',
+            ),
+        ),
+    )
 
     async def scan_batch_endpoint(req: BatchRequest) -> JSONResponse:
         """Scan up to max_batch documents; a bad document gives an error entry, not a failed batch."""
