@@ -19,7 +19,7 @@ from spamscalpel.io.readers import (
     read_inputs,
 )
 from spamscalpel.io.writers import ShardWriter
-from spamscalpel.types import Document, Report
+from spamscalpel.types import Document, Report, Span
 
 SPAM = "Our clinic garden is lovely. buy cheap viagra online today."
 CLEAN = "The committee met on Tuesday to plan the library's summer reading programme."
@@ -249,14 +249,16 @@ def test_shard_writer_rejects_spam_pages_and_cleans_injected(tmp_path: Path):
         from spamscalpel.clean import clean  # noqa: F401
     except ImportError:
         pytest.skip("spamscalpel.clean.clean is not available yet")
-    from spamscalpel import analyze
     from spamscalpel.io.writers import CleanOptions
 
     w = ShardWriter(str(tmp_path), "s", CleanOptions(policy="span"))
-    inj = Document("i", SPAM)
-    w.write(analyze(inj), inj)
+    # Hand-made reports: this tests the writer's routing, not the scorer.
+    text = f"{CLEAN} {SPAM}"
+    s = text.index("buy cheap viagra online")
+    span = Span(s, s + 23, text[s : s + 23], "pharma", 0.9)
+    w.write(Report("i", "injected", 0.9, (span,)), Document("i", text))
     w.write(Report("p", "spam_page", 0.99), Document("p", "viagra " * 20))
-    w.write(analyze(Document("c", CLEAN)), Document("c", CLEAN))
+    w.write(Report("c", "clean", 0.0), Document("c", CLEAN))
     w.commit()
     cleaned = {
         r["id"]: r for r in map(json.loads, (tmp_path / "cleaned" / "s.jsonl").read_text().splitlines())
