@@ -6,6 +6,7 @@ import json
 import subprocess
 import sys
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -51,6 +52,7 @@ class SiteHandler(BaseHTTPRequestHandler):
     """A small site: clean, hidden-link, Googlebot-cloaked and search-redirect pages."""
 
     log: list[tuple[str, str, str]] = []
+    hosts: list[str] = []
 
     def log_message(self, *args):  # keep test output quiet
         pass
@@ -108,6 +110,12 @@ class SiteHandler(BaseHTTPRequestHandler):
             return self._send(200, "<p>" + "x" * 50_000 + "</p>")
         if path == "/to-local":
             return self._send(302, "", headers=[("Location", "/")])
+        if path == "/slow.html":
+            time.sleep(1.0)
+            return self._send(200, CLEAN)
+        if path == "/echo-host":
+            SiteHandler.hosts.append(host)
+            return self._send(200, f"<p>host={host}</p>")
         if path == "/logo.png":
             return self._send(200, "PNG", "image/png")
         return self._send(404, "<p>not found</p>")
@@ -116,6 +124,7 @@ class SiteHandler(BaseHTTPRequestHandler):
 @pytest.fixture()
 def site():
     SiteHandler.log = []
+    SiteHandler.hosts = []
     server = ThreadingHTTPServer(("127.0.0.1", 0), SiteHandler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -213,6 +222,23 @@ def test_response_size_limit_gives_a_page_error(site):
     (report,) = list(crawler.run())
     assert report.verdict == "error" and "limit" in report.error
     assert crawler.summary.errors == 1 and crawler.summary.exit_status == 2
+
+
+def test_timeout_gives_a_page_error(site):
+    crawler = SiteCrawler(
+        site + "/slow.html", Limits(rate=200.0, timeout=0.3, allow_private=True, max_depth=0)
+    )
+    (report,) = list(crawler.run())
+    assert report.verdict == "error" and "Timeout" in report.error
+
+
+def test_connection_goes_to_the_checked_address_with_the_real_host_header(site):
+    # The socket is opened to the address the guard approved; the Host header keeps the name.
+    port = site.rsplit(":", 1)[1]
+    crawler = SiteCrawler(f"http://localhost:{port}/echo-host", Limits(**FAST, max_depth=0))
+    (report,) = list(crawler.run())
+    assert report.verdict == "clean" and report.meta["variants"][0]["bytes"] > 0
+    assert SiteHandler.hosts and set(SiteHandler.hosts) == {f"localhost:{port}"}
 
 
 def test_non_html_is_skipped_not_scanned(site):

@@ -156,7 +156,9 @@ class Fetcher:
             except UnsafeAddressError as exc:
                 return FetchResult(url, current, hops=tuple(hops), error=str(exc))
             try:
-                status, resp_headers, body, error = self._one(current, target.addresses[0], headers, accept)
+                status, resp_headers, body, error = self._first_answer(
+                    current, target.addresses, headers, accept
+                )
             except Exception as exc:  # network failures become a per-page error, never a crash
                 return FetchResult(url, current, hops=tuple(hops), error=f"{type(exc).__name__}: {exc}")
             location = resp_headers.get("location")
@@ -177,6 +179,18 @@ class Fetcher:
         return FetchResult(
             url, current, hops=tuple(hops), error=f"more than {self.limits.max_redirects} redirects"
         )
+
+    def _first_answer(self, url: str, addresses: tuple[str, ...], headers: dict[str, str], accept):
+        """Try the checked addresses in order until one accepts the connection."""
+        import httpx
+
+        for k, address in enumerate(addresses):
+            try:
+                return self._one(url, address, headers, accept)
+            except httpx.ConnectError:
+                if k == len(addresses) - 1:
+                    raise
+        raise AssertionError("unreachable")
 
     def _one(self, url: str, address: str, headers: dict[str, str], accept: tuple[str, ...] | None):
         """One request to the checked ``address``; returns (status, headers, body, error)."""
