@@ -39,6 +39,8 @@ _TEMPLATE_TAILS = (
     ("for_sale", re.compile(r"for\s+sale(?:\s+online)?\b")),
 )
 _ALNUM_EDGE = re.compile(r"\w")
+# Quick test for anything URL-like before running the expensive URL pattern.
+_URL_HINT = re.compile(rf"https?:|www\.|[a-z0-9]\.(?:{_TLDS})\b")
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,12 +119,49 @@ def scan_keywords(text: str, lexicon: Lexicon | None = None) -> list[_Hit]:
     return kept
 
 
-def has_candidates(text: str) -> bool:
-    """Cheap prefilter on the raw text: does any lexicon term occur at all (no boundaries, no folding)?"""
+@cache
+def _prefilter(lexicon_version: str) -> ahocorasick.Automaton:
+    """Whole-word patterns (" term ") of every term, for a boundary-exact prefilter.
+
+    The text is lower-cased and every run of non-word characters becomes one space, so a hit here
+    is a whole-word hit: no Python-level boundary checks on the hot path.
+    """
     lex = load_lexicon()
-    auto = _automaton(lex.version)
-    for _ in auto.iter(text.lower()):
+    auto = ahocorasick.Automaton()
+    for key in lex.terms:
+        if key in lex.stop_terms:
+            continue
+        if not _needs_boundary(key):
+            auto.add_word(key, key)
+            continue
+        tok = " ".join(_NON_WORD.sub(" ", key).split())
+        if not tok:
+            continue
+        for pattern in (f" {tok} ", f" {tok}s "):
+            auto.add_word(pattern, key)
+    auto.make_automaton()
+    return auto
+
+
+_NON_WORD = re.compile(r"[\W_]+")
+
+
+def has_candidates(text: str) -> bool:
+    """Cheap prefilter on the raw text: does any lexicon term occur as a whole word (no folding)?"""
+    lex = load_lexicon()
+    low = text.lower()
+    if len(low) != len(text):  # a case fold changed lengths: let the full finder decide
         return True
+    spaced = " " + _NON_WORD.sub(" ", low) + " "
+    for _ in _prefilter(lex.version).iter(spaced):
+        return True
+    return bool(_URL_HINT.search(low)) and _url_has_term(low, _automaton(lex.version))
+
+
+def _url_has_term(low: str, auto: ahocorasick.Automaton) -> bool:
+    for m in _URL.finditer(low):
+        for _ in auto.iter(m.group(0)):
+            return True
     return False
 
 
@@ -270,6 +309,8 @@ def find_url_candidates(norm: Normalized, lexicon: Lexicon | None = None) -> lis
     lex = lexicon or load_lexicon()
     auto = _automaton(lex.version)
     out: list[Candidate] = []
+    if not _URL_HINT.search(norm.text):
+        return out
     for m in _URL.finditer(norm.text):
         url = m.group(0).rstrip(".,;:")
         best: tuple[str, Term] | None = None

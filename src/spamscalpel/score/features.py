@@ -31,7 +31,12 @@ _FOLLOW_OK = frozenset(
     "treatment treatments use users used group patients levels level oral cream gel solution syrup "
     "withdrawal overdose side effects effect interaction interactions works helps treats causes reduces "
     "increases lowers belongs acts lawsuit lawsuits litigation label labels product products prescription "
-    "prescriptions generic brand online daily twice once hcl hydrochloride sodium er xr sr cr mg mcg".split()
+    "prescriptions generic brand online daily twice once hcl hydrochloride sodium er xr sr cr mg mcg "
+    "include includes including included contain contains containing cause caused causing make makes made "
+    "need needs needed take takes taken taking work worked working help helped helping may might appear "
+    "appears occur occurs occurred vary varies depend depends usually often rarely commonly also only "
+    "include lasts last start starts started stop stops stopped come comes came remain remains become "
+    "becomes became seem seems should showed shows show reduce reduced lower lowered raise raised".split()
 )
 _DET_PREP = frozenset("of the a an its their his her our your this that these those is are in by".split())
 _WARNING = re.compile(
@@ -195,8 +200,10 @@ def compute_features(ctx: DocContext) -> list[CandidateFeatures]:
             and c.kind in ("drug", "spam_drug")
             and not nxt.isdigit()
         ):
-            v["grammar_break"] = 1.0
-            notes["grammar_break"] = f"'{prev} {kw} {nxt}': the drug name stands where another word belongs"
+            v["drug_as_modifier"] = 1.0
+            notes["drug_as_modifier"] = (
+                f"'{prev} {kw} {nxt}': the drug name stands where another word belongs"
+            )
         # Glued into a word: "colou<spam>rs", "weath<spam>er".
         if (c.start > 0 and text[c.start - 1].isalpha()) or (c.end < len(text) and text[c.end].isalpha()):
             if c.category != "other" and re.match(r"\w", kw[:1] or " ") is not None:

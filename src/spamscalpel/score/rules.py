@@ -19,6 +19,7 @@ WEIGHTS: dict[str, tuple[float, str]] = {
     "spam_keyword": (2.6, "spam_term"),
     "lowercase_brand": (1.1, "lowercase_brand"),
     "grammar_break": (2.0, "grammar_break"),
+    "drug_as_modifier": (1.0, "grammar_break"),
     "inside_word": (2.0, "inside_word"),
     "rotation": (2.8, "rotation"),
     "cluster": (1.2, "cluster"),
