@@ -147,7 +147,6 @@ def check_url(url: str, allow_private: bool = False) -> ResolvedTarget:
         for addr in addresses:
             why = address_problem(addr)
             if why:
-                raise UnsafeAddressError(
-                    f"{url}: refused, {host} resolves to {why} (use --allow-private to permit)"
-                )
+                where = why if addr == host.strip("[]") else f"{host} resolves to {addr}, and {why}"
+                raise UnsafeAddressError(f"{url}: refused, {where} (use --allow-private to permit)")
     return ResolvedTarget(host=host, port=port, addresses=addresses)
