@@ -102,6 +102,22 @@ def _spam_page_evidence(view: TextView, scored: list[Scored], kept: list[Scored]
     ]
     if head and n_top >= 3:
         ev.append(Evidence("doorway", f"the headline sells '{top}' and the page names it {n_top} times", 0.9))
+    selling = [
+        s
+        for s in scored
+        if s.candidate.canonical == top
+        and s.candidate.features.get("commercial", 0) >= 0.6
+        and not s.candidate.features.get("warning")
+        and not s.candidate.features.get("discusses_spam")
+    ]
+    if len(selling) >= 3 and len(selling) >= 0.4 * n_top and not any(e.kind == "doorway" for e in ev):
+        ev.append(
+            Evidence(
+                "doorway",
+                f"the page offers '{top}' in {len(selling)} sales phrases out of {n_top} mentions",
+                0.8,
+            )
+        )
     phrase, n_phrase = max(phrases.items(), key=lambda kv: kv[1]) if phrases else ("", 0)
     if n_phrase >= 4:
         ev.append(Evidence("keyword_stuffing", f"the phrase '{phrase}' is repeated {n_phrase} times", 0.8))
@@ -146,6 +162,8 @@ def run_pipeline(doc: Document, cfg) -> Report:
             )
         )
     spans = _merge_overlaps(spans)
+    if not view.is_html:
+        spans = _grow_blocks(doc, view, spans)
     doc_ev = _spam_page_evidence(view, scored, kept)
     if not spans and doc_ev:
         # A doorway page written to look editorial: the page is the spam, so report its keyword phrases.
@@ -163,6 +181,58 @@ def run_pipeline(doc: Document, cfg) -> Report:
     score = 1.0 - miss
     verdict = "spam_page" if doc_ev else "injected"
     return Report(doc.id, verdict, round(score, 4), tuple(spans), evidence=tuple(doc_ev))
+
+
+_BLOCK_MIN_SPANS = 3
+_BLOCK_MAX_GAP = 350
+
+
+def _grow_blocks(doc: Document, view: TextView, spans: list[Span]) -> list[Span]:
+    """Grow a run of close spam phrases into the spun text block that carries them.
+
+    Injectors paste whole paragraphs of spun text with anchors every sentence or two; the block,
+    not just its anchors, is the injection. A run needs at least three phrases, each within a few
+    hundred characters of the next, and no paragraph break between them.
+    """
+    if len(spans) < _BLOCK_MIN_SPANS:
+        return spans
+    text = view.text
+    out: list[Span] = []
+    run: list[Span] = []
+
+    def flush() -> None:
+        if len(run) >= _BLOCK_MIN_SPANS:
+            start = _sentence_start(text, run[0].start)
+            end = _sentence_end(text, run[-1].end)
+            best = max(run, key=lambda s: s.score)
+            ev = (
+                Evidence("spun_block", f"{len(run)} spam phrases within one block of text", 0.5),
+                *best.evidence,
+            )
+            out.append(Span(start, end, doc.text[start:end], best.category, best.score, ev))
+        else:
+            out.extend(run)
+        run.clear()
+
+    for s in spans:
+        if run and (s.start - run[-1].end > _BLOCK_MAX_GAP or "\n\n" in text[run[-1].end : s.start]):
+            flush()
+        run.append(s)
+    flush()
+    return out
+
+
+def _sentence_start(text: str, pos: int) -> int:
+    floor = max(0, pos - 400)
+    best = floor
+    for m in re.finditer(r"(?<=[.!?])[\"'”’)]*\s+|\n", text[floor:pos]):
+        best = floor + m.end()
+    return best if best < pos else pos
+
+
+def _sentence_end(text: str, pos: int) -> int:
+    m = re.compile(r"[.!?](?=[\"'”’)]*(?:\s|$))|\n").search(text, pos, min(len(text), pos + 400))
+    return m.end() if m else min(len(text), pos + 400) if pos + 400 >= len(text) else pos
 
 
 def _span_of(doc: Document, view: TextView, s: Scored, score: float) -> Span:

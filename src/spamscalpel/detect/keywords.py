@@ -81,7 +81,8 @@ def _left_phrases(lexicon_version: str) -> tuple[tuple[str, str], ...]:
 
 
 def _is_word_char(ch: str) -> bool:
-    return ch.isalnum()
+    # Only letters of alphabetic scripts glue to a Latin keyword; "manbetx万博" is two words.
+    return ch.isalnum() and ord(ch) < 0x2E80
 
 
 def _needs_boundary(key: str) -> bool:
@@ -169,6 +170,11 @@ def _grow_right(text: str, pos: int, lex: Lexicon, cand: Candidate, hits_at: dic
     phrase_re = _phrase_regex(lex.version)
     n = len(text)
     while pos < n:
+        glued = hits_at.get(pos)  # another keyword written straight on ("manbetx万博")
+        if glued is not None:
+            cand.keywords.append(glued.key)
+            pos = glued.end
+            continue
         m = _SEP.match(text, pos)
         if not m:
             break
