@@ -138,6 +138,7 @@ def run_pipeline(doc: Document, cfg) -> Report:
     kept = [s for s in scored if s.score >= cfg.threshold]
     spans: list[Span] = []
     hidden_done: set[tuple[int, int]] = set()
+    canon: dict[tuple[int, int], str] = {}
     for s in kept:
         c = s.candidate
         start, end, source, selector = c.start, c.end, c.source, c.selector
@@ -149,6 +150,7 @@ def run_pipeline(doc: Document, cfg) -> Report:
             hidden_done.add((hs, he))
             start, end, source = hs, he, "hidden"
         rs, re_ = view.to_raw(start, end)
+        canon[(rs, re_)] = c.canonical
         spans.append(
             Span(
                 rs,
@@ -163,7 +165,7 @@ def run_pipeline(doc: Document, cfg) -> Report:
         )
     spans = _merge_overlaps(spans)
     if not view.is_html:
-        spans = _grow_blocks(doc, view, spans)
+        spans = _grow_blocks(doc, view, spans, canon)
     doc_ev = _spam_page_evidence(view, scored, kept)
     if not spans and doc_ev:
         # A doorway page written to look editorial: the page is the spam, so report its keyword phrases.
@@ -187,12 +189,15 @@ _BLOCK_MIN_SPANS = 3
 _BLOCK_MAX_GAP = 350
 
 
-def _grow_blocks(doc: Document, view: TextView, spans: list[Span]) -> list[Span]:
+def _grow_blocks(
+    doc: Document, view: TextView, spans: list[Span], canon: dict[tuple[int, int], str]
+) -> list[Span]:
     """Grow a run of close spam phrases into the spun text block that carries them.
 
     Injectors paste whole paragraphs of spun text with anchors every sentence or two; the block,
     not just its anchors, is the injection. A run needs at least three phrases, each within a few
-    hundred characters of the next, and no paragraph break between them.
+    hundred characters of the next, no paragraph break between them, and at least two different
+    products: one drug rotated through a page is keyword substitution, cut word by word.
     """
     if len(spans) < _BLOCK_MIN_SPANS:
         return spans
@@ -201,7 +206,8 @@ def _grow_blocks(doc: Document, view: TextView, spans: list[Span]) -> list[Span]
     run: list[Span] = []
 
     def flush() -> None:
-        if len(run) >= _BLOCK_MIN_SPANS:
+        products = {canon.get((s.start, s.end), s.text.lower()) for s in run}
+        if len(run) >= _BLOCK_MIN_SPANS and len(products) >= 2:
             start = _sentence_start(text, run[0].start)
             end = _sentence_end(text, run[-1].end)
             best = max(run, key=lambda s: s.score)
