@@ -99,10 +99,13 @@ _CREATE_COL = re.compile(r"^\s*(`(?:[^`]|``)+`|[\w$]+)\s+\w", re.M)
 _STRING = {q: re.compile(q + r"((?:[^" + q + r"\\]++|\\.|" + q + q + r")*+)" + q, re.S) for q in "'\""}
 _INTRODUCER = re.compile(r"_[A-Za-z0-9]+\s*(?=['\"])")
 _BAREWORD = re.compile(r"[^,()\s]+")
+# The body of a literal up to (not including) its closing quote; escapes may hide a newline.
+_BODY = {q: re.compile(r"(?:[^" + q + r"\\]++|\\.)*+", re.S) for q in "'\""} | {"`": re.compile(r"[^`]*+")}
 _SCAN = re.compile(r"['\"`;#]|/\*|--(?=\s)")
 
 _UNESCAPE = {"0": "\0", "b": "\b", "n": "\n", "r": "\r", "t": "\t", "Z": "\x1a", "%": "\\%", "_": "\\_"}
 _ESCAPE = {"\\": "\\\\", "\0": "\\0", "\n": "\\n", "\r": "\\r", "\x1a": "\\Z", "'": "\\'", '"': '\\"'}
+_UNESCAPE_RE = {q: re.compile(r"\\(.)|" + q + q, re.S) for q in "'\""}
 _ESCAPE_RE = re.compile(r"[\\\0\n\r\x1a'\"]")
 
 
@@ -114,21 +117,14 @@ def unescape_mysql(body: str, quote: str = "'") -> str:
     """The value of a MySQL string literal's body (between the quotes)."""
     if "\\" not in body and quote * 2 not in body:
         return body
-    out: list[str] = []
-    i, n = 0, len(body)
-    while i < n:
-        ch = body[i]
-        if ch == "\\" and i + 1 < n:
-            nxt = body[i + 1]
-            out.append(_UNESCAPE.get(nxt, nxt))
-            i += 2
-        elif ch == quote and body.startswith(quote * 2, i):
-            out.append(quote)
-            i += 2
-        else:
-            out.append(ch)
-            i += 1
-    return "".join(out)
+    return _UNESCAPE_RE[quote].sub(_unescape_one, body)
+
+
+def _unescape_one(m: re.Match) -> str:
+    esc = m.group(1)
+    if esc is None:  # a doubled quote
+        return m.group()[0]
+    return _UNESCAPE.get(esc, esc)
 
 
 def escape_mysql(value: str) -> str:
@@ -165,14 +161,8 @@ def iter_statements(lines: Iterable[str]) -> Iterator[str]:
                 state, pos = None, end + 2
             else:  # inside a quoted string or identifier
                 q = state
-                j = pos
-                while True:
-                    k = line.find(q, j)
-                    bs = line.find("\\", j, k if k >= 0 else n) if q != "`" else -1
-                    if bs < 0:
-                        break
-                    j = bs + 2  # skip the escaped character (a newline, when it ends the line)
-                if k < 0:
+                k = _BODY[q].match(line, pos).end()
+                if k >= n or line[k] != q:
                     break  # the literal goes on past this line
                 if line.startswith(q * 2, k):
                     pos = k + 2  # a doubled quote stands for itself
