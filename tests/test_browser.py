@@ -215,3 +215,21 @@ def test_download_json(page):
     path = info.value.path()
     data = json.loads(Path(path).read_text(encoding="utf-8"))
     assert data["report"]["spans"]
+
+
+def test_uploaded_html_file_is_scanned_as_html(page, tmp_path):
+    html = "<html><body><p>Opening hours: nine to five.</p><p>Get payday loans and cheap viagra online.</p></body></html>"
+    f = tmp_path / "page.html"
+    f.write_text(html, encoding="utf-8")
+    page.set_input_files("#file", str(f))
+    page.wait_for_function("document.querySelector('#input').value.includes('Opening hours')")
+    assert page.is_checked("input[name=format][value=html]")
+    page.click("#scan")
+    page.wait_for_function("document.querySelector('#status').textContent.startsWith('Done')")
+    assert "html" in page.locator("#doc-heading").text_content()
+    marks = page.locator("#document mark")
+    assert marks.count() >= 1
+    for i in range(marks.count()):
+        m = marks.nth(i)
+        start, end = int(m.get_attribute("data-start")), int(m.get_attribute("data-end"))
+        assert html[start:end] == m.text_content()
