@@ -73,11 +73,19 @@ def _phrase_regex(lexicon_version: str) -> re.Pattern[str]:
 
 
 @cache
-def _left_phrases(lexicon_version: str) -> tuple[tuple[str, str], ...]:
+def _left_phrases(lexicon_version: str) -> dict[str, tuple[tuple[str, str], ...]]:
+    """Growable phrases keyed by their last word, longest first, so each step checks only a few."""
     lex = load_lexicon()
     kinds = [(w, "modifier") for w in lex.modifiers]
     kinds += [(w, "foreign") for w in lex.foreign_modifiers]
-    return tuple(sorted(kinds, key=lambda p: len(p[0]), reverse=True))
+    by_last: dict[str, list[tuple[str, str]]] = {}
+    for phrase, kind in kinds:
+        if phrase.split():
+            by_last.setdefault(phrase.split()[-1], []).append((phrase, kind))
+    return {k: tuple(sorted(v, key=lambda p: len(p[0]), reverse=True)) for k, v in by_last.items()}
+
+
+_LAST_WORD = re.compile(r"(\S+)$")
 
 
 def _is_word_char(ch: str) -> bool:
@@ -237,7 +245,8 @@ def _grow_left(text: str, pos: int, lex: Lexicon, cand: Candidate, hits_end: dic
             continue
         window = text[max(0, j - 40) : j].replace("-", " ")
         found = None
-        for phrase, kind in phrases:
+        last = _LAST_WORD.search(window)
+        for phrase, kind in phrases.get(last.group(1), ()) if last else ():
             if window.endswith(phrase):
                 k = j - len(phrase)
                 if k == 0 or not _is_word_char(text[k - 1]):

@@ -7,6 +7,7 @@ the whole document (rotation of one drug through brand/generic/modifier forms, c
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import defaultdict
 from dataclasses import dataclass
@@ -127,6 +128,7 @@ def compute_features(ctx: DocContext) -> list[CandidateFeatures]:
         if com[0] >= 0.35:
             commercial_by_canon[c.canonical] += 1
     n_commercial = sum(1 for com, _ in pre if com >= 0.35)
+    com_starts = sorted(c.start for c, (com, _) in zip(cands, pre, strict=True) if com >= 0.35)
     cat_counts: dict[str, int] = defaultdict(int)
     for c in cands:
         cat_counts[c.category] += 1
@@ -241,9 +243,8 @@ def compute_features(ctx: DocContext) -> list[CandidateFeatures]:
                 f"{commercial_by_canon[c.canonical]} of them commercial"
             )
         # Other commercial spam nearby (anchor clusters, spun blocks).
-        near = sum(
-            1 for j, o in enumerate(cands) if j != i and abs(o.start - c.start) < 400 and pre[j][0] >= 0.35
-        )
+        lo, hi = bisect.bisect_right(com_starts, c.start - 400), bisect.bisect_left(com_starts, c.start + 400)
+        near = hi - lo - (1 if pre[i][0] >= 0.35 else 0)
         if near:
             v["cluster"] = min(1.0, near / 3)
             notes["cluster"] = f"{near} other commercial spam phrase(s) within 400 characters"
