@@ -1,0 +1,219 @@
+"""Run analyze over a corpus on Spark, in mapPartitions, with the same readers as the local runner.
+
+Input files are listed on the driver and spread over partitions; each executor reads its files
+with :mod:`spamscalpel.io.readers` (so JSONL, Parquet and WARC behave exactly as in the local
+runner, bad records included) and writes one report per record. Outputs under ``--out``:
+``annotations/`` (JSONL, one report per line, the same records as the local runner's sidecar),
+``annotations_parquet/`` (id, verdict, score, categories, error, report JSON) and ``stats.json``.
+
+For a DataFrame you already have, :func:`annotate_dataframe` adds the report columns row-wise.
+
+Run it with ``spamscalpel spark IN --out DIR --master local[4]``, or on a cluster::
+
+    spark-submit --py-files spamscalpel.zip src/spamscalpel/run/spark.py IN --out DIR
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import sys
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+# Absolute imports: spark-submit may run this file as a script, outside its package.
+from spamscalpel.analyze import Config
+from spamscalpel.io.readers import ReaderOptions
+
+REPORT_COLUMNS = (
+    "id string, verdict string, score double, categories array<string>, error string, report string"
+)
+
+
+def java_available() -> bool:
+    """Whether a Java runtime for Spark is on PATH or JAVA_HOME."""
+    home = os.environ.get("JAVA_HOME")
+    return bool(shutil.which("java") or (home and os.path.exists(os.path.join(home, "bin", "java"))))
+
+
+def _report_row(report: Any) -> tuple:
+    d = report.to_dict()
+    line = json.dumps(d, ensure_ascii=False, separators=(",", ":"))
+    cats = sorted({s["category"] for s in d["spans"]})
+    return (d["id"], d["verdict"], d["score"], cats, d.get("error"), line)
+
+
+def annotate_paths(
+    paths: Iterable[str], fmt: str = "auto", reader: ReaderOptions | None = None, config: Config | None = None
+) -> Iterator[tuple]:
+    """Read and analyse files on an executor, yielding one report row per record."""
+    from spamscalpel.io.readers import read_file
+    from spamscalpel.run.local import annotate_records
+
+    for path in paths:
+        for report, _doc in annotate_records(read_file(path, fmt, reader), config):
+            yield _report_row(report)
+
+
+def annotate_dataframe(
+    df: Any, text_col: str = "text", id_col: str = "id", config: Config | None = None
+) -> Any:
+    """Return a DataFrame of report rows (see REPORT_COLUMNS) for a DataFrame with id and text columns."""
+
+    def partition(rows: Iterable[Any]) -> Iterator[tuple]:
+        from spamscalpel.run.local import annotate_records
+        from spamscalpel.types import Document
+
+        docs = (
+            Document(id=str(r[id_col]), text=r[text_col] if r[text_col] is not None else "") for r in rows
+        )
+        for report, _doc in annotate_records(docs, config):
+            yield _report_row(report)
+
+    return df.select(id_col, text_col).rdd.mapPartitions(partition).toDF(REPORT_COLUMNS)
+
+
+def spark_session(master: str | None = None, app_name: str = "spamscalpel") -> Any:
+    """Get or create a SparkSession; a local master uses this Python for its workers."""
+    if not java_available():
+        raise RuntimeError(
+            "Spark needs a Java runtime (17+); install one, e.g. apt-get install -y default-jre-headless"
+        )
+    from pyspark.sql import SparkSession
+
+    if master is None or master.startswith("local"):
+        # Local workers must run the interpreter that has spamscalpel installed.
+        os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+        os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
+    builder = SparkSession.builder.appName(app_name)
+    if master:
+        builder = builder.master(master)
+    # A small corpus must not pay for 200 shuffle partitions.
+    builder = builder.config("spark.sql.shuffle.partitions", "8").config("spark.ui.enabled", "false")
+    return builder.getOrCreate()
+
+
+def run_spark(
+    inputs: list[str],
+    out: str,
+    spark: Any = None,
+    master: str | None = None,
+    fmt: str = "auto",
+    reader: ReaderOptions | None = None,
+    config: Config | None = None,
+    partitions: int | None = None,
+) -> dict[str, Any]:
+    """Annotate every record of the inputs on Spark; write JSONL and Parquet reports and stats."""
+    from spamscalpel.io.readers import expand_inputs
+    from spamscalpel.io.writers import write_json_atomic
+
+    files = expand_inputs(inputs)
+    spark = spark or spark_session(master)
+    sc = spark.sparkContext
+    n_parts = partitions or max(1, min(len(files), sc.defaultParallelism * 4))
+    reader = reader or ReaderOptions()
+
+    def partition(paths: Iterable[str]) -> Iterator[tuple]:
+        return annotate_paths(paths, fmt, reader, config)
+
+    rows = sc.parallelize(files, n_parts).mapPartitions(partition)
+    df = spark.createDataFrame(rows, REPORT_COLUMNS).cache()
+    try:
+        df.write.mode("overwrite").parquet(os.path.join(out, "annotations_parquet"))
+        df.select("report").write.mode("overwrite").text(os.path.join(out, "annotations"))
+        stats = _stats(df)
+    finally:
+        df.unpersist()
+    stats["files"] = len(files)
+    write_json_atomic(os.path.join(out, "stats.json"), stats)
+    return stats
+
+
+def _stats(df: Any) -> dict[str, Any]:
+    from pyspark.sql import functions as F
+
+    verdicts = {r["verdict"]: r["count"] for r in df.groupBy("verdict").count().collect()}
+    cats = {
+        r["c"]: r["count"]
+        for r in df.select(F.explode("categories").alias("c")).groupBy("c").count().collect()
+    }
+    kinds = {
+        r["kind"]: r["count"]
+        for r in df.where("verdict = 'error'")
+        .select(F.get_json_object("report", "$.meta.kind").alias("kind"))
+        .groupBy("kind")
+        .count()
+        .collect()
+    }
+    total = sum(verdicts.values())
+    errors = verdicts.get("error", 0)
+    return {
+        "docs_in": total,
+        "annotated": total - errors,
+        "errors": errors,
+        "verdicts": dict(sorted(verdicts.items())),
+        "categories": dict(sorted(cats.items())),
+        "errors_by_kind": dict(sorted((str(k), v) for k, v in kinds.items())),
+    }
+
+
+def build_parser(p: argparse.ArgumentParser | None = None) -> argparse.ArgumentParser:
+    """Arguments of the Spark job (shared by ``spamscalpel spark`` and spark-submit)."""
+    p = p or argparse.ArgumentParser(prog="spamscalpel-spark", description="Annotate a corpus on Spark.")
+    p.add_argument("inputs", nargs="+", metavar="IN", help="files, directories, globs or fsspec URLs")
+    p.add_argument("--out", required=True, help="output directory (Spark writes part files under it)")
+    p.add_argument("--master", default=None, help="Spark master, e.g. local[2] (default: spark-submit's)")
+    p.add_argument(
+        "--input-format",
+        dest="fmt",
+        choices=("auto", "jsonl", "parquet", "warc"),
+        default="auto",
+        help="input format",
+    )
+    p.add_argument(
+        "--partitions", type=int, default=None, help="number of partitions (default: from the cluster)"
+    )
+    p.add_argument("--text-key", default="text")
+    p.add_argument("--html-key", default="html")
+    p.add_argument("--id-key", default="id")
+    p.add_argument(
+        "--threshold", type=float, default=None, help="analyze threshold (default: the Config default)"
+    )
+    return p
+
+
+def run_from_args(args: argparse.Namespace) -> int:
+    """Run the Spark job for parsed arguments; prints a summary line to stderr."""
+    config = Config() if args.threshold is None else Config(threshold=args.threshold)
+    reader = ReaderOptions(text_key=args.text_key, id_key=args.id_key, html_key=args.html_key)
+    try:
+        stats = run_spark(
+            args.inputs,
+            args.out,
+            master=args.master,
+            fmt=args.fmt,
+            reader=reader,
+            config=config,
+            partitions=args.partitions,
+        )
+    except (ValueError, FileNotFoundError, RuntimeError) as exc:
+        print(f"spamscalpel spark: {exc}", file=sys.stderr)
+        return 2
+    verdicts = ", ".join(f"{k} {v:,}" for k, v in stats["verdicts"].items())
+    print(
+        f"spamscalpel spark: {stats['docs_in']:,} docs in = {stats['annotated']:,} annotated + {stats['errors']:,} "
+        f"errors | {verdicts} | {stats['files']} files -> {args.out}",
+        file=sys.stderr,
+    )
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """spark-submit entry point."""
+    return run_from_args(build_parser().parse_args(argv))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
