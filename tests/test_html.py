@@ -309,6 +309,19 @@ def test_malformed_never_crashes_and_keeps_offsets_valid(raw):
         assert 0 <= r.start <= r.end <= len(view.text)
 
 
+def test_svg_title_is_not_the_page_title():
+    raw = (
+        "<html><head><title>Shop</title></head><body><svg><title>Search icon</title><path d='M0 0'/></svg>"
+        "<p>after <svg><desc>d</desc></svg><textarea>&lt;b&gt;</textarea></p></body></html>"
+    )
+    view = html_view(raw)
+    assert view.title == "Shop"
+    assert [r.kind for r in view.regions] == ["title"]
+    assert "Search icon" in view.text
+    assert_offsets_valid(view)
+    assert_words_map_back(view)
+
+
 def test_malformed_fixture():
     view = html_view(fixture("malformed.html"))
     assert_offsets_valid(view)

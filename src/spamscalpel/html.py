@@ -64,6 +64,15 @@ _SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 _RAWTEXT_SKIP = frozenset({"script", "style", "iframe", "noembed", "noframes", "noscript", "template"})
 _RCDATA = frozenset({"title", "textarea"})
+# Start tags that make an HTML5 parser leave <svg>/<math> content.
+_BREAKOUT = frozenset(
+    """b big blockquote body br center code dd div dl dt em embed h1 h2 h3 h4 h5 h6 head hr i img li
+    listing menu meta nobr ol p pre ruby s small span strong strike sub sup table tt u ul var""".split()
+)
+# Elements inside <svg>/<math> whose content is parsed as HTML again.
+_INTEGRATION = frozenset(
+    {"foreignobject", "desc", "title", "mi", "mo", "mn", "ms", "mtext", "annotation-xml"}
+)
 _CLOSERS: dict[str, re.Pattern[str]] = {}
 
 
@@ -139,7 +148,9 @@ def _data_runs(raw: str) -> tuple[list[tuple[int, int, bool]], list[_RawTag]]:
     runs: list[tuple[int, int, bool]] = []
     metas: list[_RawTag] = []
     p = 0
-    foreign = 0  # depth inside <svg>/<math>, where CDATA sections are text
+    # Open <svg>/<math> ("f") and HTML integration points inside them ("h"): in foreign content
+    # CDATA sections are text and <title>/<style>/<script> are not raw text.
+    modes: list[str] = []
     while p < n:
         q = raw.find("<", p)
         if q < 0:
@@ -157,7 +168,7 @@ def _data_runs(raw: str) -> tuple[list[tuple[int, int, bool]], list[_RawTag]]:
                 else:
                     m = _COMMENT_END.search(raw, q + 4)
                     p = m.end() if m else n
-            elif foreign and raw.startswith("<![CDATA[", q):
+            elif modes and modes[-1] == "f" and raw.startswith("<![CDATA[", q):
                 e = raw.find("]]>", q + 9)
                 end = e if e >= 0 else n
                 runs.append((q + 9, end, True))
@@ -175,8 +186,12 @@ def _data_runs(raw: str) -> tuple[list[tuple[int, int, bool]], list[_RawTag]]:
                 if scanned is None:
                     break
                 p, name, _ = scanned
-                if foreign and name in ("svg", "math"):
-                    foreign -= 1
+                if modes:
+                    if name in ("svg", "math") and "f" in modes:
+                        while modes.pop() != "f":
+                            pass
+                    elif name in _INTEGRATION and modes[-1] == "h":
+                        modes.pop()
             elif c2 == ">":
                 p = q + 3
             elif c2 == "":
@@ -194,11 +209,20 @@ def _data_runs(raw: str) -> tuple[list[tuple[int, int, bool]], list[_RawTag]]:
             p = end
             if name == "meta":
                 metas.append(_RawTag(q, end, attrs))
+            self_closing = raw[end - 2] == "/"
+            if modes and modes[-1] == "f":
+                if name in _BREAKOUT:
+                    modes.clear()  # the parser leaves foreign content; handle the tag as HTML
+                else:
+                    if not self_closing:
+                        if name in ("svg", "math"):
+                            modes.append("f")
+                        elif name in _INTEGRATION:
+                            modes.append("h")
+                    continue
             if name in ("svg", "math"):
-                if raw[end - 2] != "/":
-                    foreign += 1
-            elif foreign:
-                pass
+                if not self_closing:
+                    modes.append("f")
             elif name in _RAWTEXT_SKIP:
                 if name == "template":
                     p = _template_end(raw, end)
@@ -554,6 +578,7 @@ class _Frame:
     region_start: int = -1
     region_detail: str = ""
     block: bool = False
+    foreign: bool = False  # inside <svg>/<math>
 
     def path(self) -> str:
         parts = []
@@ -812,6 +837,9 @@ def html_view(raw: str, base_url: str | None = None) -> TextView:
             frame.color = parent.color
             frame.background = parent.background
             frame.background_of = parent.background_of
+            frame.foreign = parent.foreign
+        if tag in ("svg", "math"):
+            frame.foreign = True
         if tag in EXCLUDED_TAGS:
             continue
 
@@ -856,7 +884,7 @@ def html_view(raw: str, base_url: str | None = None) -> TextView:
                     pass
             rel = " ".join((attrs.get("rel") or "").lower().split())
             frame.link = (out.length, href, rel)
-        if tag == "title":
+        if tag == "title" and not frame.foreign:
             frame.title_start = out.length
         if tag == "meta":
             name = (attrs.get("name") or "").strip().lower()
