@@ -188,6 +188,19 @@ def test_entity_maps_to_whole_raw_range():
     assert_words_map_back(view)
 
 
+def test_color_matching_background_only_where_text_has_that_colour():
+    raw = (
+        "<body style='background:#ffffff'>"
+        "<div style='background:#333;color:#333'><p style='color:#fff'>light on dark, visible</p></div>"
+        "<div style='color:#fff'><span><b>white on white</b></span></div>"
+        "<table bgcolor=white><tr><td><font color=#FFFFFE>font on table</font></td></tr></table></body>"
+    )
+    found = hidden(html_view(raw))
+    assert [t for t, _ in found] == ["white on white", "font on table"]
+    assert "color #ffffff matches background #ffffff of body" in found[0][1]
+    assert "of table" in found[1][1]
+
+
 def test_sr_only_exempt_but_not_when_aria_hidden():
     view = html_view(fixture("accessibility.html"))
     texts = [t for t, _ in hidden(view)]

@@ -579,6 +579,9 @@ class _Frame:
     region_detail: str = ""
     block: bool = False
     foreign: bool = False  # inside <svg>/<math>
+    # Text colour equals the background here but this element has no text of its own: its
+    # children decide (they may set another colour).
+    color_pending: bool = False
 
     def path(self) -> str:
         parts = []
@@ -859,10 +862,29 @@ def html_view(raw: str, base_url: str | None = None) -> TextView:
             frame.background = own_bg
             frame.background_of = _describe(tag, attrs)
 
+        children = []
+        child = node.child
+        while child is not None:
+            children.append(child)
+            child = child.next
+
+        color_reason = ""
+        if (
+            not frame.hidden
+            and (own_color is not None or own_bg is not None or (parent is not None and parent.color_pending))
+            and same_color(frame.color, frame.background)
+        ):
+            if any(c.is_text_node and (c.text_content or "").strip() for c in children):
+                src_ = sources.get("color") or ("color attribute" if own_color is not None else "inherited")
+                color_reason = (
+                    f"color {color_hex(frame.color)} matches background {color_hex(frame.background)}"  # type: ignore[arg-type]
+                    f" of {frame.background_of} ({src_})"
+                )
+            else:
+                frame.color_pending = True
+
         if not frame.hidden:
-            detail = _hiding_detail(
-                node, tag, attrs, decls, sources, own_color, own_bg, frame, script_ids, script_nodes
-            )
+            detail = _hiding_detail(node, tag, attrs, decls, sources, color_reason, script_ids, script_nodes)
             if detail:
                 frame.hidden = True
                 frame.region_detail = detail
@@ -893,11 +915,6 @@ def html_view(raw: str, base_url: str | None = None) -> TextView:
                 meta_cursor = _emit_meta(out, src, raw_metas, meta_cursor, name, content, frame, regions)
 
         stack.append(("exit", frame))
-        children = []
-        child = node.child
-        while child is not None:
-            children.append(child)
-            child = child.next
         counts: dict[str, int] = {}
         for c in children:
             if c.is_element_node:
@@ -932,9 +949,7 @@ def html_view(raw: str, base_url: str | None = None) -> TextView:
     )
 
 
-def _hiding_detail(
-    node, tag, attrs, decls, sources, own_color, own_bg, frame, script_ids, script_nodes
-) -> str:
+def _hiding_detail(node, tag, attrs, decls, sources, color_reason, script_ids, script_nodes) -> str:
     """A readable reason why this element hides its content, or "" when it does not."""
     found: list[tuple[str, str]] = []  # (code, "what (source)")
     if "hidden" in attrs:
@@ -947,16 +962,8 @@ def _hiding_detail(
         found.append(("script", f"{reason} (set by script)"))
     for reason in script_nodes.get(node.mem_id, ()):
         found.append(("script", f"{reason} (set by script)"))
-    if own_color is not None or own_bg is not None:
-        if same_color(frame.color, frame.background):
-            src = sources.get("color") or ("color attribute" if own_color is not None else "inherited")
-            found.append(
-                (
-                    "color",
-                    f"color {color_hex(frame.color)} matches background {color_hex(frame.background)}"
-                    f" of {frame.background_of} ({src})",
-                )
-            )
+    if color_reason:
+        found.append(("color", color_reason))
     if not found:
         return ""
     aria_hidden = (attrs.get("aria-hidden") or "").strip().lower() == "true"
