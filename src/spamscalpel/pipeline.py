@@ -150,6 +150,11 @@ def run_pipeline(doc: Document, cfg) -> Report:
             hidden_done.add((hs, he))
             start, end, source = hs, he, "hidden"
         rs, re_ = view.to_raw(start, end)
+        if view.is_html and source != "hidden":
+            link = next((r for r in view.regions_at(start, end) if r.kind == "link"), None)
+            if link is not None:
+                rs, re_ = _whole_link(doc.text, rs, re_)
+                source, selector = "link", selector or link.selector
         canon[(rs, re_)] = c.canonical
         spans.append(
             Span(
@@ -183,6 +188,24 @@ def run_pipeline(doc: Document, cfg) -> Report:
     score = 1.0 - miss
     verdict = "spam_page" if doc_ev else "injected"
     return Report(doc.id, verdict, round(score, 4), tuple(spans), evidence=tuple(doc_ev))
+
+
+_A_OPEN = re.compile(r"<a\b[^>]*>", re.IGNORECASE)
+_A_CLOSE = re.compile(r"</a\s*>", re.IGNORECASE)
+
+
+def _whole_link(raw: str, rs: int, re_: int) -> tuple[int, int]:
+    """Widen a span on link anchor text to the whole ``<a ...>...</a>`` element: the link is the injection."""
+    before = raw[max(0, rs - 2000) : rs]
+    opens = list(_A_OPEN.finditer(before))
+    if opens:
+        o = opens[-1]
+        if not _A_CLOSE.search(before, o.end()):
+            rs = rs - len(before) + o.start()
+    close = _A_CLOSE.search(raw, re_, min(len(raw), re_ + 2000))
+    if close and not _A_OPEN.search(raw, re_, close.start()):
+        re_ = close.end()
+    return rs, re_
 
 
 _BLOCK_MIN_SPANS = 3
