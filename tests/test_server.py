@@ -215,6 +215,14 @@ def test_openapi_documents_every_route(client):
     assert client.get("/docs").status_code == 200
 
 
+def test_docs_work_offline_with_local_swagger_ui(client):
+    pytest.importorskip("swagger_ui_bundle", reason="offline /docs needs swagger-ui-bundle (server extra)")
+    page = client.get("/docs").text
+    assert "/docs-assets/swagger-ui-bundle.js" in page
+    assert "cdn" not in page.lower()
+    assert client.get("/docs-assets/swagger-ui-bundle.js").status_code == 200
+
+
 def test_timeout_gives_504_json_and_server_recovers():
     import threading
 

@@ -389,6 +389,16 @@ def _document(req: ScanRequest) -> Document:
     return Document(id=req.id, text=req.text)
 
 
+def _local_swagger_ui() -> str | None:
+    """Directory of a locally installed Swagger UI (swagger-ui-bundle package), if any."""
+    try:
+        import swagger_ui_bundle
+    except ImportError:
+        return None
+    path = Path(swagger_ui_bundle.swagger_ui_path)
+    return str(path) if (path / "swagger-ui-bundle.js").exists() else None
+
+
 def _readable_errors(errors: list[dict[str, Any]]) -> str:
     parts = []
     for e in errors:
@@ -426,7 +436,12 @@ def create_app(settings: ServerSettings | None = None) -> Any:
         app.state.pool = None
         pool.shutdown(wait=False, cancel_futures=True)
 
+    docs_dir = _local_swagger_ui()
     app = FastAPI(
+        # With the swagger-ui-bundle package, /docs is served from local files (works offline);
+        # without it, FastAPI's default page loads Swagger UI from a CDN.
+        docs_url=None if docs_dir else "/docs",
+        redoc_url=None if docs_dir else "/redoc",
         title="spamscalpel",
         version=__version__,
         description="Find, explain and cut out injected SEO spam. Every response carries the same report "
@@ -613,6 +628,21 @@ def create_app(settings: ServerSettings | None = None) -> Any:
         return FileResponse(WEB_DIR / "index.html", media_type="text/html; charset=utf-8")
 
     app.mount("/static", StaticFiles(directory=WEB_DIR), name="static")
+    if docs_dir:
+        from fastapi.openapi.docs import get_swagger_ui_html
+
+        app.mount("/docs-assets", StaticFiles(directory=docs_dir), name="docs-assets")
+
+        @app.get("/docs", include_in_schema=False)
+        async def docs() -> Any:
+            return get_swagger_ui_html(
+                openapi_url="/openapi.json",
+                title="spamscalpel API",
+                swagger_js_url="/docs-assets/swagger-ui-bundle.js",
+                swagger_css_url="/docs-assets/swagger-ui.css",
+                swagger_favicon_url="/docs-assets/favicon-32x32.png",
+            )
+
     outer = Guard(app, settings, metrics)
     # Let callers reach the FastAPI object (TestClient lifespan, openapi()).
     outer.fastapi = app  # type: ignore[attr-defined]
