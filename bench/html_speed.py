@@ -47,16 +47,19 @@ def main() -> None:
     page = typical_page()
     nbytes = len(page.encode("utf-8"))
     html_view(page)  # warm up: import selectolax, compile regexes
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     for _ in range(repeats):
         view = html_view(page)
-    dt = time.perf_counter() - t0
-    per_page_ms = dt / repeats * 1000
+    dt, cpu = time.perf_counter() - t0, time.process_time() - c0
     print(
         f"page {nbytes:,} bytes, view {len(view.text):,} chars, {len(view.links)} links, "
         f"{sum(r.kind == 'hidden' for r in view.regions)} hidden regions"
     )
-    print(f"html_view: {per_page_ms:.2f} ms/page, {nbytes * repeats / dt / 1e6:.2f} MB/s ({repeats} repeats)")
+    # CPU time is the steadier number on a shared machine; wall time is what a user waits.
+    print(
+        f"html_view: {dt / repeats * 1000:.2f} ms/page wall, {nbytes * repeats / dt / 1e6:.2f} MB/s wall, "
+        f"{nbytes * repeats / cpu / 1e6:.2f} MB/s CPU ({repeats} repeats)"
+    )
 
 
 if __name__ == "__main__":

@@ -356,8 +356,6 @@ class _Aligner:
                     ends.append(pos + 1)
                     pos += 1
                     i += 1
-                elif i == 0:
-                    return None
                 else:
                     return None
             else:
@@ -819,22 +817,22 @@ def html_view(raw: str, base_url: str | None = None) -> TextView:
     if root is None:
         return TextView(text="", raw=raw, raw_starts=[], raw_ends=[], base_url=base_url, is_html=True)
 
-    # Iterative depth-first walk: ("enter", node, parent frame, index, total) / ("exit", frame).
-    stack: list[tuple] = [("enter", root, None, 1, 1)]
+    # Iterative depth-first walk over ("elem" | "text", node, parent frame, index among same-tag
+    # siblings, their count, tag) and ("exit", frame) items; deep pages cannot hit a recursion limit.
+    stack: list[tuple] = [("elem", root, None, 1, 1, root.tag or "html")]
     while stack:
         item = stack.pop()
         if item[0] == "exit":
             frame: _Frame = item[1]
             _close(frame, out, regions, links, effective_base)
             continue
-        _, node, parent, index, total = item
-        if not node.is_element_node:
-            if node.is_text_node and parent is not None:
-                out.text(node.text_content or "")
+        kind, node, parent, index, total, tag = item
+        if kind == "text":
+            out.text(node.text_content or "")
             continue
-        tag = node.tag or ""
         attrs = node.attributes
-        frame = _Frame(tag, _segment(tag, _element_id(node), index, total), parent)
+        ident = attrs.get("id")
+        frame = _Frame(tag, _segment(tag, ident.strip() if ident else None, index, total), parent)
         if parent is not None:
             frame.hidden = parent.hidden
             frame.color = parent.color
@@ -862,10 +860,17 @@ def html_view(raw: str, base_url: str | None = None) -> TextView:
             frame.background = own_bg
             frame.background_of = _describe(tag, attrs)
 
-        children = []
+        # (node, tag) for elements, (node, None) for text; comments and the like are dropped.
+        children: list[tuple] = []
+        counts: dict[str, int] = {}
         child = node.child
         while child is not None:
-            children.append(child)
+            if child.is_element_node:
+                ctag = child.tag or ""
+                children.append((child, ctag))
+                counts[ctag] = counts.get(ctag, 0) + 1
+            elif child.is_text_node:
+                children.append((child, None))
             child = child.next
 
         color_reason = ""
@@ -874,7 +879,7 @@ def html_view(raw: str, base_url: str | None = None) -> TextView:
             and (own_color is not None or own_bg is not None or (parent is not None and parent.color_pending))
             and same_color(frame.color, frame.background)
         ):
-            if any(c.is_text_node and (c.text_content or "").strip() for c in children):
+            if any(t is None and (c.text_content or "").strip() for c, t in children):
                 src_ = sources.get("color") or ("color attribute" if own_color is not None else "inherited")
                 color_reason = (
                     f"color {color_hex(frame.color)} matches background {color_hex(frame.background)}"  # type: ignore[arg-type]
@@ -915,18 +920,14 @@ def html_view(raw: str, base_url: str | None = None) -> TextView:
                 meta_cursor = _emit_meta(out, src, raw_metas, meta_cursor, name, content, frame, regions)
 
         stack.append(("exit", frame))
-        counts: dict[str, int] = {}
-        for c in children:
-            if c.is_element_node:
-                counts[c.tag] = counts.get(c.tag, 0) + 1
         seen: dict[str, int] = {}
         pushes = []
-        for c in children:
-            if c.is_element_node:
-                seen[c.tag] = seen.get(c.tag, 0) + 1
-                pushes.append(("enter", c, frame, seen[c.tag], counts[c.tag]))
+        for c, ctag in children:
+            if ctag is None:
+                pushes.append(("text", c, frame, 0, 0, None))
             else:
-                pushes.append(("enter", c, frame, 0, 0))
+                k = seen[ctag] = seen.get(ctag, 0) + 1
+                pushes.append(("elem", c, frame, k, counts[ctag], ctag))
         stack.extend(reversed(pushes))
 
     text = "".join(out.parts)
