@@ -83,6 +83,21 @@ def test_page_is_self_contained():
     assert urls <= {"http://www.w3.org/2000/svg", "https://www.example-bakery.test/news"}
 
 
+def test_link_domains_chart_from_html_link_spans():
+    html = (
+        "<html><body><p>Welcome to our garden club. We meet on Tuesdays.</p>"
+        '<p>Read more: <a href="http://pills-shop.example/buy">buy cheap viagra online</a></p></body></html>'
+    )
+    rep = analyze(Document(id="h1", text=html, format="html")).to_dict()
+    if not any(sp.get("source") == "link" for sp in rep["spans"]):
+        pytest.skip("this analyzer build reports no link spans for HTML input")
+    s = summarize([json.dumps(rep)])
+    assert s.link_domains["pills-shop.example"] == 1
+    page, _ = build_report([json.dumps(rep)])
+    assert 'id="chart-link-domains"' in page
+    _parse(page)
+
+
 def test_records_without_text_show_span_texts():
     page, _ = build_report(_lines(with_text=False), source="r")
     root = _parse(page)

@@ -23,6 +23,7 @@ from .types import CATEGORIES
 
 CONTEXT = 80  # characters of text shown each side of a span
 _URL = re.compile(r"https?://([A-Za-z0-9.-]+)", re.I)
+_LINK_TO = re.compile(r"\blink to ([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)")
 _COLOURS = {
     "pharma": "#c0392b",
     "gambling": "#1f5fa8",
@@ -143,7 +144,9 @@ def summarize(lines: Iterable[str], source: str = "", top: int = 20) -> Summary:
                 blob = " ".join(
                     str(e.get("detail", "")) for e in sp.get("evidence") or [] if isinstance(e, dict)
                 )
-                for host in _URL.findall(blob):
+                # The href sits in the span text (the whole <a> element) and/or is named in the evidence.
+                hosts = set(_URL.findall(sp["text"])) | set(_URL.findall(blob)) | set(_LINK_TO.findall(blob))
+                for host in hosts:
                     s.link_domains[host.lower().removeprefix("www.")] += 1
         for cat in cats:
             s.docs_by_category[cat] += 1
