@@ -62,6 +62,11 @@ _SPECIAL_LITERAL = re.compile(r"[\r\x00]")
 _ENTITY = re.compile(r"&(?:#[xX]([0-9a-fA-F]+);?|#([0-9]+);?|([A-Za-z][A-Za-z0-9]*;?))")
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 
+# Bounds on the forward search for text the tree and the raw order disagree about: a page that
+# keeps disagreeing gets zero-width offsets for those nodes instead of a quadratic scan.
+_SEARCH_WINDOW = 200_000
+_MAX_SEARCH_FAILURES = 200
+
 _RAWTEXT_SKIP = frozenset({"script", "style", "iframe", "noembed", "noframes", "noscript", "template"})
 _RCDATA = frozenset({"title", "textarea"})
 # Start tags that make an HTML5 parser leave <svg>/<math> content.
@@ -387,8 +392,10 @@ class _Aligner:
         if not text:
             return [], []
         got = self._match_from(self.ri, self.pos, text)
-        if got is None and search:
+        if got is None and search and self.failures < _MAX_SEARCH_FAILURES:
             got = self._search(text)
+            if got is None:
+                self.failures += 1
         if got is None:
             return None
         starts, ends, self.ri, self.pos = got
@@ -400,8 +407,9 @@ class _Aligner:
             return None
         raw = self.raw
         f = self.pos
+        stop = min(len(raw), f + _SEARCH_WINDOW)
         for _ in range(32):
-            f = raw.find(key, f)
+            f = raw.find(key, f, stop)
             if f < 0:
                 return None
             ri = bisect.bisect_right(self.run_starts, f) - 1
@@ -763,7 +771,6 @@ class _Builder:
         got = self.aligner.match(text)
         if got is None:
             pos = max(self.aligner.cursor(), self.high)
-            self.aligner.failures += 1
             self._add(text, [pos] * len(text), [pos] * len(text))
         else:
             self._add(text, got[0], got[1])
