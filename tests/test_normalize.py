@@ -127,8 +127,40 @@ def test_identity_fast_path() -> None:
 
 
 def test_needs_normalizing_flags_obfuscation() -> None:
-    for raw in ("v1agra", "v i a g r a", "VlAGRA", "vi\u200bagra", "viаgra"):
+    for raw in ("v1agra", "v i a g r a", "VlAGRA", "vi\u200bagra", "viаgra", "Stra\u00dfe", "ｖｉａｇｒａ"):
         assert needs_normalizing(raw), raw
+
+
+@pytest.mark.parametrize(
+    "raw", ["Привет, как дела?", "don\u2019t \u201cquote\u201d \u2013 dash", "中文文本", "a\u00a0b"]
+)
+def test_needs_normalizing_false_on_plain_unicode(raw: str) -> None:
+    assert not needs_normalizing(raw)
+    n = normalize(raw)
+    assert n.text == raw.casefold() and n.starts is None
+
+
+def test_long_text_keeps_a_compact_map() -> None:
+    # One zero-width char in a long text: the map is a few segments, and it maps exactly.
+    raw = "plain words " * 5000 + "vi\u200bagra" + " more words" * 5000
+    n = normalize(raw)
+    k = n.text.index("viagra")
+    assert n.source[slice(*n.to_original(k, k + 6))] == "vi\u200bagra"
+    assert "segments" in repr(n.starts)
+    assert n.to_original(3, 8) == (3, 8)
+    tail = len(n.text) - 5
+    assert n.source[slice(*n.to_original(tail, len(n.text)))] == n.text[tail:]
+
+
+def test_offset_sequences_act_like_tuples() -> None:
+    n = normalize("Stra\u00dfe v i a g r a")
+    starts, ends = tuple(n.starts), tuple(n.ends)
+    assert n.starts == starts and n.ends == ends
+    assert hash(n.starts) == hash(starts)
+    assert n.starts[-1] == starts[-1] and list(n.starts[2:6]) == list(starts[2:6])
+    assert len(n.starts) == len(n.text)
+    with pytest.raises(IndexError):
+        n.starts[len(n.text)]
 
 
 def test_removed_only_range_maps_to_empty() -> None:
@@ -177,9 +209,10 @@ def _check_contract(n: Normalized) -> None:
         return
     assert len(n.starts) == len(n.ends) == len(n.text)
     prev = 0
-    for s, e in zip(n.starts, n.ends, strict=True):
+    for i, (s, e) in enumerate(zip(n.starts, n.ends, strict=True)):
         assert 0 <= s < e <= src_len
         assert s >= prev
+        assert n.starts[i] == s and n.ends[i] == e  # indexing agrees with iteration
         prev = s
 
 
@@ -227,3 +260,12 @@ def test_words_renormalize_to_themselves(raw: str) -> None:
     for w in WORD.finditer(n.text):
         s, e = n.to_original(*w.span())
         assert normalize(raw[s:e]).text == w.group(), (raw[s:e], w.group())
+
+
+@settings(max_examples=200, deadline=None)
+@given(texts)
+def test_needs_normalizing_is_safe(raw: str) -> None:
+    # False must mean the fold is plain case folding with an identity map.
+    if not needs_normalizing(raw):
+        n = normalize(raw)
+        assert n.text == raw.casefold() and n.starts is None

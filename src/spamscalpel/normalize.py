@@ -226,6 +226,20 @@ _CONFUSABLE_LOWER = {
 # Capitals that look like a different Latin letter than their lowercase form does (Greek Eta
 # is an H, Nu an N, Mu an M, Upsilon a Y); looked up on the source character.
 _CONFUSABLE_UPPER = {"Η": "h", "Ν": "n", "Μ": "m", "Υ": "y", "Ρ": "p", "Χ": "x", "Ѕ": "s"}
+
+
+def _with_accented_forms(table: dict[str, str]) -> dict[str, str]:
+    """Add the accented Greek and Cyrillic letters whose base letter is a look-alike (ί -> i)."""
+    out = dict(table)
+    for o in [*range(0x370, 0x530), *range(0x1F00, 0x2000)]:
+        c = chr(o)
+        base = unicodedata.normalize("NFKD", c.casefold())[:1]
+        if c == c.casefold() and base in table and c not in out:
+            out[c] = table[base]
+    return out
+
+
+_CONFUSABLE_LOWER = _with_accented_forms(_CONFUSABLE_LOWER)
 _CONF_CLASS = "".join(sorted(_CONFUSABLE_LOWER))
 _CONF_TABLE = str.maketrans(_CONFUSABLE_LOWER)
 
@@ -646,7 +660,7 @@ def _join_spaced(text: str, omap: _OffsetMap | None) -> tuple[str, _OffsetMap | 
 
 
 def _ascii_is_plain(text: str, lowered: str) -> bool:
-    """For ASCII text: True where lowering is the whole fold (no leet, spacing or VlAGRA)."""
+    """True where no sign of leet, spaced letters or VlAGRA is present (``lowered`` is the folded text)."""
     has_leet = any(c in lowered for c in _LEET_CHARS)  # memchr-fast; most prose stops here
     return (
         (not has_leet or next(_leet_hits(lowered), None) is None)
@@ -659,7 +673,12 @@ def needs_normalizing(text: str) -> bool:
     """Cheap check: False means ``normalize(text)`` is just ``text.casefold()`` with an identity map."""
     if text.isascii():
         return not _ascii_is_plain(text, text.lower())
-    return True
+    if _unstable_re().search(text) is not None:
+        return True
+    folded = text.casefold()
+    edits: dict[int, str] = {}
+    _fold_confusables(folded, text, None, edits)
+    return bool(edits) or not _ascii_is_plain(text, folded)
 
 
 def normalize(text: str) -> Normalized:
