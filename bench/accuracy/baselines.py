@@ -37,7 +37,7 @@ class WordList:
     def available(self) -> str | None:
         return None
 
-    def _pattern(self) -> re.Pattern[str]:
+    def _terms(self) -> set[str]:
         from spamscalpel.synth import default_terms
 
         terms = default_terms(self.use_lexicon)
@@ -45,16 +45,35 @@ class WordList:
         for kws in terms.keywords.values():
             words |= set(kws)
         self.origin = terms.origin
-        # Longest first so that "payday loans online" wins over "payday loans".
-        alt = "|".join(re.escape(w) for w in sorted(words, key=lambda w: (-len(w), w)))
-        return re.compile(rf"(?<!\w)(?:{alt})(?!\w)", re.I)
+        if self.use_lexicon:
+            try:  # every term the lexicon knows: all drug names, bare "casino", "payday loans" ...
+                from spamscalpel.lexicon import load_lexicon
+
+                words |= set(load_lexicon().terms)
+            except Exception:  # noqa: BLE001 - the lexicon is optional for this baseline
+                pass
+        return {w.lower() for w in words}
 
     def predict(self, docs: Sequence) -> list[Prediction]:
-        pat = self._pattern()
+        terms = self._terms()
+        longest = max(len(t.split()) for t in terms)
+        token = re.compile(r"\w+(?:[-'.]\w+)*")
         out = []
         for d in docs:
-            spans = tuple((m.start(), m.end()) for m in pat.finditer(d.text))
-            out.append(Prediction(bool(spans), spans))
+            toks = [(m.start(), m.end()) for m in token.finditer(d.text)]
+            low = d.text.lower()
+            spans = []
+            i = 0
+            while i < len(toks):
+                for n in range(min(longest, len(toks) - i), 0, -1):  # longest match first
+                    s, e = toks[i][0], toks[i + n - 1][1]
+                    if " ".join(low[a:b] for a, b in toks[i : i + n]) in terms:
+                        spans.append((s, e))
+                        i += n
+                        break
+                else:
+                    i += 1
+            out.append(Prediction(bool(spans), tuple(spans)))
         return out
 
 

@@ -13,6 +13,7 @@ import argparse
 import hashlib
 import json
 import math
+import signal
 import sys
 import time
 from collections.abc import Sequence
@@ -65,7 +66,11 @@ def synthetic(
     from spamscalpel.synth import default_terms, generate, load_sources
 
     exs = generate(
-        n, seed, sources=load_sources(split=split, fetched=fetched), terms=default_terms(use_lexicon)
+        n,
+        seed,
+        sources=load_sources(split=split, fetched=fetched),
+        split=split,
+        terms=default_terms(use_lexicon),
     )
     return [Item(e.id, e.text, e.kind, tuple((s, t) for s, t, _ in e.spans), e.format) for e in exs]
 
@@ -343,6 +348,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--pin", action="store_true", help="rewrite tests/fixtures/eval/floors.json and exit")
     ap.add_argument("--slack", type=float, default=0.0, help="with --pin: loosen each pinned bound by this")
     args = ap.parse_args(argv)
+    # SIGTERM becomes SystemExit so that the private spamd is stopped in its ``finally``.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     scorers = [s.strip() for s in args.scorers.split(",") if s.strip()]
 
     if args.pin:

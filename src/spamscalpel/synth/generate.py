@@ -184,10 +184,15 @@ def default_terms(use_lexicon: bool = True) -> Terms:
             )
             spam = tuple(dict.fromkeys(spam + tuple(extra)))
             for cat in keywords:
+                # A lone ambiguous word ("replica", "poker") is a weak injection; real injectors
+                # use it, but the gold label would then be arguable, so keep only strong ones.
                 more = sorted(
                     k
                     for k, t in lx.terms.items()
-                    if t.category == cat and t.kind == "keyword" and re.fullmatch(r"[a-z0-9 ]{4,}", k)
+                    if t.category == cat
+                    and t.kind == "keyword"
+                    and re.fullmatch(r"[\w ]{3,}", k)
+                    and (" " in k or t.strength >= 0.5)
                 )
                 keywords[cat] = tuple(dict.fromkeys(keywords[cat] + tuple(more)))
             origin = f"lexicon {lx.version}"
@@ -413,11 +418,13 @@ def _spun_block(plan: _DocPlan, filler: Sequence[str]) -> tuple[str, list[tuple[
     """A block of spun sentences carrying several anchors mid-clause; gold is the whole block."""
     r = plan.r
     sents: list[str] = []
+    sentences = [x for t in filler for x in re.split(r"(?<=[.!?]) ", t) if len(x.split()) >= 6]
+    if not sentences:  # no prose to spin: a run of anchors is still a block
+        sentences = [" ".join(plan.anchor()[0] for _ in range(6))]
     for _ in range(r.randint(2, 4)):
-        base = r.choice(filler).split(". ")[0].rstrip(".")
-        words = base.split()
-        cut = r.randint(1, max(1, len(words) - 1))
-        anchor, _, _ = plan.anchor(category="pharma" if plan.category == "pharma" else plan.category)
+        words = r.choice(sentences).rstrip(".!?").split()
+        cut = r.randint(1, len(words) - 1)
+        anchor, _, _ = plan.anchor(category=plan.category)
         sents.append(" ".join(words[:cut] + [anchor] + words[cut:]) + ".")
     block = " ".join(sents)
     return block, [(0, len(block), plan.category)]
@@ -681,6 +688,11 @@ def _spam_page(r: random.Random, doc_id: str, med: Sequence[Source], terms: Term
 
 def _clean(r: random.Random, doc_id: str, kind: str, pool: Sequence[Source]) -> Example:
     carrier = _carrier(r, pool, lo=1 if kind == "clean_medical" else 2, hi=4)
+    # The fetched corpora were filtered of spam-list words, so mix in the hand-written hard negatives
+    # ("buy tickets online", "the casino in Monte Carlo") at a steady rate.
+    builtin = [s for s in pool if s.origin == "builtin" and s not in carrier]
+    if kind == "clean_other" and builtin and r.random() < 0.35:
+        carrier.insert(r.randint(0, len(carrier)), r.choice(builtin))
     paras = [s.text for s in carrier]
     as_html = r.random() < 0.2
     text = _as_html(paras, paras[0][:40]) if as_html else "\n\n".join(paras)

@@ -147,9 +147,52 @@ EVERYDAY: tuple[str, ...] = (
 )
 
 
+# Templated hard negatives: spam-list words in their everyday senses, varied by place and thing.
+_HARD_TEMPLATES: dict[str, str] = {
+    "tickets": "Tickets for the {thing} in {place} go on sale online on Monday morning. Buy tickets online "
+    "early if you can, because the cheap seats sell out first and the box office only opens on the day.",
+    "casino_history": "The old casino in {place} was built as a concert hall and only later turned into a "
+    "gambling house. Today it holds a small museum about the town, and the ballroom is used for weddings.",
+    "payday": "In {place} the factory paid on Thursdays, and payday meant a trip to the market for the whole "
+    "family. My grandmother still remembers queueing at the pay window with her father.",
+    "replica": "Visitors to {place} can climb aboard a full-size replica of the {thing}, built by volunteers "
+    "from the original plans. The real one is far too fragile to touch.",
+    "essay": "The history society in {place} runs an essay prize for local schools. This year's entries were "
+    "about the {thing}, and the winning essay will be printed in the autumn newsletter.",
+    "loan": "The library in {place} will loan out a {thing} for up to two weeks, free of charge, to anyone "
+    "with a library card. Loans can be renewed once online.",
+    "pills": "Our vet in {place} says the dog's pills should be given with food. We hide them in a bit of "
+    "sausage, which works better than the fancy treats sold for the purpose.",
+    "online_shop": "The {thing} shop in {place} started selling online during the lockdown and never looked "
+    "back. Orders placed before noon are posted the same day.",
+}
+_HARD_PLACES = ("Baden-Baden", "Monte Carlo", "Brighton", "Macau", "Blackpool", "Saratoga", "Estoril", "Bath")
+_HARD_THINGS = (
+    "steam engine",
+    "lifeboat",
+    "town hall clock",
+    "Viking ship",
+    "folk festival",
+    "sewing machine",
+)
+
+
+def hard_negative_sources() -> list[Source]:
+    """Everyday paragraphs that use spam-list words innocently, one per template and filler pair."""
+    out = []
+    for name, tpl in _HARD_TEMPLATES.items():
+        for i, place in enumerate(_HARD_PLACES):
+            thing = _HARD_THINGS[i % len(_HARD_THINGS)]
+            out.append(
+                Source(f"hardneg:{name}:{i}", tpl.format(place=place, thing=thing), "other", "builtin")
+            )
+    return out
+
+
 def builtin_sources() -> list[Source]:
-    """The hand-written fallback: everyday paragraphs plus all medical passages."""
+    """The hand-written fallback: everyday paragraphs, templated hard negatives and medical passages."""
     out = [Source(f"everyday:{i}", t, "other", "builtin") for i, t in enumerate(EVERYDAY)]
+    out += hard_negative_sources()
     out += [Source(pid, t, "medical", "medical") for pid, t in medical_passages()]
     return out
 
