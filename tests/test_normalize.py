@@ -269,3 +269,22 @@ def test_needs_normalizing_is_safe(raw: str) -> None:
     if not needs_normalizing(raw):
         n = normalize(raw)
         assert n.text == raw.casefold() and n.starts is None
+
+
+def test_long_blob_is_not_leet_folded_but_its_parts_are() -> None:
+    blob = "a1b" * 30  # 90 chars: a hash or an id, not a word
+    n = normalize(f"{blob}!v1agra")
+    assert n.text == f"{blob}!viagra"
+
+
+leet_texts = st.text(alphabet=st.sampled_from(list("abcilv AIVLl0134@$!|.-") + ["\u200b", "а"]), max_size=160)
+
+
+@settings(max_examples=150, deadline=None)
+@given(leet_texts)
+def test_long_leet_runs_keep_the_contract(raw: str) -> None:
+    n = normalize(raw)
+    _check_contract(n)
+    for w in WORD.finditer(n.text):
+        s, e = n.to_original(*w.span())
+        assert normalize(raw[s:e]).text == w.group(), (raw[s:e], w.group())

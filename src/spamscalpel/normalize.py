@@ -251,6 +251,7 @@ _LEET_CHARS = "013457@$!|"
 _PUNCT_LEET = "!|"
 _PUNCT_LEET_MAX_SIDE = 2
 _LEET_MIN_LETTERS = 3  # fewer letters in the word and it is a code or unit (h1n1, mp3), not a word
+_LEET_MAX_WORD = 64  # a longer run of word chars and leet symbols is a blob, not an obfuscated word
 
 _L = r"[^\W\d_]"  # a letter in any script
 _ASCII_LETTERS = frozenset("abcdefghijklmnopqrstuvwxyz")
@@ -505,6 +506,18 @@ def _fold_leet(text: str, edits: dict[int, str]) -> None:
 
 def _fold_leet_segment(text: str, a: int, b: int, edits: dict[int, str]) -> None:
     """Fold leet chars in text[a:b], a run of word chars and leet symbols."""
+    if b - a > _LEET_MAX_WORD:
+        # No keyword is this long (a blob, a hash): only its symbol-separated parts can be words.
+        # Splitting at every symbol keeps each part folding the same alone as in the blob.
+        pos = a
+        for q in range(a, b):
+            if not _is_word_char(text[q]):
+                if pos < q:
+                    _fold_leet_segment(text, pos, q, edits)
+                pos = q + 1
+        if pos < b and pos > a:
+            _fold_leet_segment(text, pos, b, edits)
+        return
     word = text[a:b]
     if sum(c in _ASCII_LETTERS for c in word) < _LEET_MIN_LETTERS:
         return
@@ -601,10 +614,15 @@ def _fold_upper_l(text: str, source: str, starts: Sequence[int] | None, edits: d
 def _apply_edits(text: str, edits: dict[int, str]) -> str:
     if not edits:
         return text
-    chars = list(text)
-    for i, c in edits.items():
-        chars[i] = c
-    return "".join(chars)
+    # Splice by slices: a long text with a few edits never becomes a list of single chars.
+    out: list[str] = []
+    pos = 0
+    for i in sorted(edits):
+        out.append(text[pos:i])
+        out.append(edits[i])
+        pos = i + 1
+    out.append(text[pos:])
+    return "".join(out)
 
 
 def _spaced_runs(text: str) -> list[re.Match[str]]:
