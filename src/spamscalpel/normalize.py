@@ -3,14 +3,23 @@
 Detectors read ``Normalized.text``; every offset they find is mapped back with
 ``Normalized.to_original`` so spans always index the caller's exact input.
 
-What gets folded, per character cluster (a base character plus its combining marks):
-NFKC, case folding, diacritics stripped from Latin letters, decorating marks dropped from
-Greek and Cyrillic letters, zero-width characters and soft hyphens removed. Then, per token:
-Cyrillic/Greek look-alikes inside a token that also holds a Latin letter, leetspeak inside
-words, a lowercase ``l`` among capitals (``VlAGRA``), and runs of single letters spaced,
-hyphenated, dotted or underscored apart (``v i a g r a``) joined into one word.
+Per character cluster (a base character plus its combining marks): NFKC and case folding
+(``ß`` -> ``ss``), diacritics stripped from Latin letters (``viágra`` -> ``viagra``), decorating
+marks dropped from Greek and Cyrillic letters, zero-width characters and soft hyphens removed.
+Symbols NFKC would spell out as several chars of another kind (``…``, ``½``, ``™``) and marks
+that belong to other scripts' letters (Devanagari, Arabic, Hebrew, Thai) stay as they are.
 
-Whitespace is left as it is, one character each, so offsets stay simple.
+Per word: Cyrillic/Greek look-alikes folded to Latin in a word that also holds a Latin letter;
+leetspeak (``v1agra``, ``c!alis``, ``ph@rmacy``, ``cia1is``) where a leet char sits between
+letters, never in numbers, doses or codes (``20mg``, ``2010``, ``mp3``, ``pde5``, ``a03fa01``);
+a lowercase ``l`` among capitals (``VlAGRA``); runs of four or more single letters with one
+repeated space, hyphen, dot or underscore between them (``v i a g r a``) joined, the separators
+mapping to nothing.
+
+Whitespace (NBSP and newlines included) stays as it is, one char each.
+
+Lexicon keys must be folded with this same function (``normalize(key).text``) so that, for
+example, ``générique`` in the lexicon meets ``generique`` in normalized text.
 """
 
 from __future__ import annotations
@@ -210,8 +219,6 @@ def _views(offset_map: _OffsetMap | None) -> tuple[OffsetSequence | None, Offset
 _INVISIBLE = "\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b\u200c\u200d\u200e\u200f\u2060\u2061\u2062\u2063\u2064\ufeff"
 # Combining marks that decorate letters (underline, strike-through, accents, enclosing).
 _DECORATING_MARKS = "\u0300-\u036f\u0483-\u0489\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
-# Precomposed Latin letters whose diacritics are stripped, plus the fullwidth/compatibility blocks.
-_LATIN_DIACRITIC = "\u00c0-\u024f\u1e00-\u1eff"
 
 # Look-alikes (after case folding) -> Latin. Only applied in a token that has a Latin letter.
 _CONFUSABLE_LOWER = {
@@ -340,8 +347,12 @@ def _is_word(ch: str) -> bool:
 
 def _is_unstable(c: str) -> bool:
     """True where folding ``c`` as a cluster gives more than ``c.casefold()``, one char for one."""
-    if c in _INVISIBLE_SET or _is_mark(c):
+    if c in _INVISIBLE_SET or _DECORATING_RE.match(c):
         return True
+    if _is_mark(c):
+        # Vowel signs and points of Indic, Arabic, Hebrew, Thai... are part of their letters,
+        # not decoration: they stay as they are, and such text keeps the fast path.
+        return unicodedata.normalize("NFKC", c) != c
     cf = c.casefold()
     if len(cf) != 1:
         return True
