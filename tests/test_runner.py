@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from spamscalpel.io.writers import CleanOptions
 from spamscalpel.run.local import RunOptions, run_corpus, select_shards, shard_name
 
 SPAM = "The weather was mild. buy cheap viagra online with no prescription."
@@ -155,3 +156,33 @@ def test_bad_options_give_clear_errors(tmp_path: Path):
     proc = _cli(str(tmp_path), "--out", str(tmp_path / "o"), "--rank", "2", "--world-size", "2")
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == 2 and "rank" in err
+
+
+def test_policy_writes_cleaned_and_rejected_accounting_for_every_document(tmp_path: Path):
+    pytest.importorskip("spamscalpel.clean")
+    n = _write_corpus(tmp_path / "in", files=2, docs=12)
+    with open(tmp_path / "in" / "part-000.jsonl", "a") as fh:
+        fh.write("{not json\n")
+    summary = run_corpus(
+        [str(tmp_path / "in")],
+        str(tmp_path / "out"),
+        RunOptions(clean=CleanOptions(policy="span"), progress=False),
+    )
+    cleaned = [
+        json.loads(x)
+        for p in (tmp_path / "out" / "cleaned").glob("*.jsonl")
+        for x in p.read_text().splitlines()
+    ]
+    rejected = [
+        json.loads(x)
+        for p in (tmp_path / "out" / "rejected").glob("*.jsonl")
+        for x in p.read_text().splitlines()
+    ]
+    assert summary.stats["docs_in"] == n + 1 and summary.stats["errors"] == 1
+    # An unreadable record has no text to keep or reject; every readable one lands in exactly one set.
+    assert len(cleaned) + len(rejected) == n
+    assert not {r["id"] for r in cleaned} & {r["id"] for r in rejected}
+    assert all("viagra" not in r["text"].lower() for r in cleaned)
+    assert all(r["reason"] in ("spam_page", "error") for r in rejected)
+    outputs = summary.stats["outputs"]
+    assert sum(outputs.values()) == n and outputs.get("kept", 0) > 0
