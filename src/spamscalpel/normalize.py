@@ -506,6 +506,8 @@ def _leet_hits(text: str):
 
 
 def _fold_leet(text: str, edits: dict[int, str]) -> None:
+    if not any(c in text for c in _LEET_CHARS):  # memchr-fast; most prose stops here
+        return
     done = -1
     for i in _leet_hits(text):
         if i < done:
@@ -714,10 +716,7 @@ def normalize(text: str) -> Normalized:
     """Fold obfuscations out of ``text``, keeping a map from every folded char to its source."""
     if not isinstance(text, str):
         raise TypeError(f"normalize() takes str, not {type(text).__name__}")
-    if text.isascii():
-        lowered = text.lower()
-        if _ascii_is_plain(text, lowered):
-            return Normalized(lowered, text)
+    # Each stage below is a scan that hits rarely, so plain text costs lower() plus a few scans.
     folded, omap = _fold_chars(text)
     starts, _ = _views(omap)
     edits: dict[int, str] = {}
