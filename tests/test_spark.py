@@ -16,7 +16,8 @@ pytestmark = pytest.mark.spark
 
 if not java_available():
     pytest.skip(
-        "Spark needs Java 17+ (CI: apt-get install -y openjdk-17-jre-headless)", allow_module_level=True
+        "Spark needs Java 17+; install it with apt-get install -y default-jre-headless (OpenJDK 17 on Debian 12)",
+        allow_module_level=True,
     )
 pytest.importorskip("pyspark", reason="pyspark is not installed (extra: spark)")
 
