@@ -212,3 +212,15 @@ def test_build_corpora_from_package_layout(tmp_path):
     from spamscalpel.synth.sources import load_fetched
 
     assert {s.origin for s in load_fetched(tmp_path)} == {"brown", "spamassassin_ham", "nlp_corpus"}
+
+
+def test_jsonl_export(tmp_path):
+    from spamscalpel.synth.__main__ import main
+
+    out = tmp_path / "train.jsonl"
+    assert main(["12", "3", "--split", "test", "--builtin-only", "--no-lexicon", "--out", str(out)]) == 0
+    rows = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
+    assert len(rows) == 12 and rows[0]["id"].startswith("syn-test-3-")
+    for r in rows:
+        for s in r["spans"]:
+            assert r["text"][s["start"] : s["end"]] == s["text"]

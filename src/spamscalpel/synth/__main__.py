@@ -17,13 +17,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("n", type=int)
     ap.add_argument("seed", type=int)
     ap.add_argument("--split", choices=("train", "test"), default="train")
-    ap.add_argument("--kinds", default=",".join(KINDS), help="comma-separated kinds")
+    ap.add_argument(
+        "--kinds", help=f"comma-separated kinds (default: the standard mix of {', '.join(KINDS)})"
+    )
     ap.add_argument("--builtin-only", action="store_true", help="ignore fetched corpora under bench/data")
     ap.add_argument("--no-lexicon", action="store_true", help="use the generator's own term lists only")
     ap.add_argument("--out", type=Path, help="output file (default: stdout)")
     args = ap.parse_args(argv)
     sources = load_sources(split=args.split, fetched=not args.builtin_only)
-    kinds = [k for k in args.kinds.split(",") if k]
+    kinds = [k for k in args.kinds.split(",") if k] if args.kinds else None
     examples = generate(
         args.n,
         args.seed,
