@@ -35,9 +35,11 @@ class LexiconError(Exception):
 
 
 def fold_key(text: str) -> str:
-    """Fold a term the way the normalizer folds text: NFKC, casefold, single spaces."""
-    text = unicodedata.normalize("NFKC", text).translate(_INVISIBLE).casefold()
-    return _SPACE_RE.sub(" ", text).strip()
+    """Fold a term exactly the way the normalizer folds text (accents, look-alikes, case), single spaces."""
+    from ..normalize import normalize  # late: the normalizer is heavier than this module
+
+    text = unicodedata.normalize("NFKC", text).translate(_INVISIBLE)
+    return _SPACE_RE.sub(" ", normalize(text).text).strip()
 
 
 @dataclass(frozen=True, slots=True)
