@@ -77,6 +77,8 @@ def synthetic(
 
 def realworld(path: Path | None = None) -> list[Item] | None:
     """realworld-dev.jsonl, or None when absent."""
+    from spamscalpel.html import looks_like_html
+
     path = path or SHARED / "data" / "realworld-dev.jsonl"
     if not path.is_file():
         return None
@@ -85,8 +87,10 @@ def realworld(path: Path | None = None) -> list[Item] | None:
         for lineno, line in enumerate(fh, 1):
             try:
                 r = json.loads(line)
+                # Some records are raw HTML/PHP files: read them as the CLI would (sniffed format).
+                fmt = "html" if looks_like_html(r["text"]) else "text"
                 items.append(
-                    Item(r["id"], r["text"], r["kind"], tuple((s["start"], s["end"]) for s in r["spans"]))
+                    Item(r["id"], r["text"], r["kind"], tuple((s["start"], s["end"]) for s in r["spans"]), fmt)
                 )
             except (ValueError, KeyError) as exc:
                 raise ValueError(f"{path}:{lineno}: bad record: {exc}") from exc
