@@ -223,8 +223,9 @@ def _grow_right(text: str, pos: int, lex: Lexicon, cand: Candidate, hits_at: dic
             continue
         u = _URL.match(text, nxt)
         if u and nxt - pos <= 3:
-            cand.url = cand.url or u.group(0).rstrip(".,;:")
-            pos = nxt + len(cand.url)
+            url = u.group(0).rstrip(".,;:")
+            cand.url = cand.url or url
+            pos = nxt + len(url)
             continue
         break
     return pos
@@ -379,11 +380,34 @@ def candidates_for(text: str) -> tuple[Normalized, list[Candidate]]:
     cands = find_keyword_candidates(norm)
     urls = find_url_candidates(norm)
     if urls:
-        covered = [(c.start, c.end) for c in cands]
         for u in urls:
-            if not any(s <= u.start and u.end <= e for s, e in covered) and not any(
-                u.start <= s and e <= u.end for s, e in covered
-            ):
-                cands.append(u)
+            if any(c.start <= u.start and u.end <= c.end for c in cands):
+                continue  # already grown into a keyword phrase
+            # A keyword inside a URL ("/accutane.html") is part of the URL candidate.
+            inside = [c for c in cands if u.start <= c.start and c.end <= u.end]
+            for c in inside:
+                u.keywords.extend(k for k in c.keywords if k not in u.keywords)
+            cands = [c for c in cands if c not in inside]
+            cands.append(u)
         cands.sort(key=lambda c: c.start)
+        cands = _merge_adjacent(norm.text, cands)
     return norm, cands
+
+
+def _merge_adjacent(text: str, cands: list[Candidate]) -> list[Candidate]:
+    """Join candidates separated only by a little whitespace ("<url> buy viagra online")."""
+    out: list[Candidate] = []
+    for c in cands:
+        if out and 0 <= c.start - out[-1].end <= 2 and not text[out[-1].end : c.start].strip():
+            prev = out[-1]
+            prev.end = max(prev.end, c.end)
+            prev.keywords.extend(k for k in c.keywords if k not in prev.keywords)
+            prev.modifiers.extend(c.modifiers)
+            prev.url = prev.url or c.url
+            if c.strength > prev.strength:
+                prev.term, prev.category, prev.canonical, prev.kind, prev.strength = (
+                    c.term, c.category, c.canonical, c.kind, c.strength)
+                prev.kw_start, prev.kw_end = c.kw_start, c.kw_end
+            continue
+        out.append(c)
+    return out

@@ -65,7 +65,13 @@ def _rules_v1() -> Scorer:
     return RulesV1()
 
 
-SCORERS: dict[str, Callable[[], Scorer]] = {"rules_v1": _rules_v1}
+def _model_v1() -> Scorer:
+    from .model import ModelV1
+
+    return ModelV1()
+
+
+SCORERS: dict[str, Callable[[], Scorer]] = {"rules_v1": _rules_v1, "model_v1": _model_v1}
 _INSTANCES: dict[str, Scorer] = {}
 
 

@@ -129,9 +129,11 @@ def compute_features(ctx: DocContext) -> list[CandidateFeatures]:
             commercial_by_canon[c.canonical] += 1
     n_commercial = sum(1 for com, _ in pre if com >= 0.35)
     com_starts = sorted(c.start for c, (com, _) in zip(cands, pre, strict=True) if com >= 0.35)
-    cat_counts: dict[str, int] = defaultdict(int)
+    # Topic fit: in how many of the page's sentences does each category come up at all?
+    cat_sentences: dict[str, set[int]] = defaultdict(set)
     for c in cands:
-        cat_counts[c.category] += 1
+        cat_sentences[c.category].add(ctx.sentence_of(c.kw_start)[0])
+    n_sentences = max(1, sum(1 for a, b in zip(ctx.sentence_starts, ctx.sentence_ends) if text[a:b].strip()))
     # A page that talks about spam, scams or counterfeit drugs quotes spam phrases on purpose.
     doc_warnings = len(_SPAM_TALK.findall(text))
     base_domain = link_domain_of(view.base_url) if view.base_url else ""
@@ -250,9 +252,19 @@ def compute_features(ctx: DocContext) -> list[CandidateFeatures]:
             notes["cluster"] = f"{near} other commercial spam phrase(s) within 400 characters"
         v["doc_commercial"] = min(1.0, n_commercial / 5)
         # Off-topic category: a lone casino/loan/replica keyword in a page about something else.
-        if c.category != "pharma" and cat_counts[c.category] <= 2:
+        share = len(cat_sentences[c.category]) / n_sentences
+        if c.category != "pharma" and (len(cat_sentences[c.category]) <= 2 or share <= 0.25):
             v["off_topic"] = 1.0
-            notes["off_topic"] = f"the only {c.category} term(s) on the page"
+            notes["off_topic"] = (
+                f"{c.category} comes up in {len(cat_sentences[c.category])} of {n_sentences} sentences: "
+                "the page is about something else"
+            )
+        # Obfuscated spelling (v1agra, s y n t h r o i d, Cyrillic look-alikes): nobody writes a drug
+        # name like that except to slip past filters.
+        if kw and re.sub(r"\s+", " ", kw.casefold()) != c.term and not kw.casefold().startswith(c.term):
+            if c.category != "other" and re.sub(r"[\s-]+", " ", kw.casefold()) != re.sub(r"[\s-]+", " ", c.term):
+                v["obfuscated"] = 1.0
+                notes["obfuscated"] = f"'{kw}' is an obfuscated spelling of '{c.term}'"
 
         # HTML context.
         for r in view.regions_at(c.start, c.end):

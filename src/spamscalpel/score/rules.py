@@ -16,11 +16,12 @@ from .features import compute_features
 WEIGHTS: dict[str, tuple[float, str]] = {
     "commercial": (2.6, "commercial_modifier"),
     "strength": (1.6, "spam_term"),
-    "spam_keyword": (2.6, "spam_term"),
+    "spam_keyword": (3.0, "spam_term"),
     "lowercase_brand": (1.1, "lowercase_brand"),
     "grammar_break": (2.0, "grammar_break"),
     "drug_as_modifier": (1.0, "grammar_break"),
     "inside_word": (2.0, "inside_word"),
+    "obfuscated": (2.5, "obfuscated"),
     "rotation": (2.8, "rotation"),
     "cluster": (1.2, "cluster"),
     "doc_commercial": (0.6, "doc_commercial"),
