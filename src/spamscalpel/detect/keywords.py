@@ -406,7 +406,12 @@ def _merge_adjacent(text: str, cands: list[Candidate]) -> list[Candidate]:
             prev.url = prev.url or c.url
             if c.strength > prev.strength:
                 prev.term, prev.category, prev.canonical, prev.kind, prev.strength = (
-                    c.term, c.category, c.canonical, c.kind, c.strength)
+                    c.term,
+                    c.category,
+                    c.canonical,
+                    c.kind,
+                    c.strength,
+                )
                 prev.kw_start, prev.kw_end = c.kw_start, c.kw_end
             continue
         out.append(c)

@@ -133,7 +133,9 @@ def compute_features(ctx: DocContext) -> list[CandidateFeatures]:
     cat_sentences: dict[str, set[int]] = defaultdict(set)
     for c in cands:
         cat_sentences[c.category].add(ctx.sentence_of(c.kw_start)[0])
-    n_sentences = max(1, sum(1 for a, b in zip(ctx.sentence_starts, ctx.sentence_ends) if text[a:b].strip()))
+    n_sentences = max(
+        1, sum(1 for a, b in zip(ctx.sentence_starts, ctx.sentence_ends, strict=True) if text[a:b].strip())
+    )
     # A page that talks about spam, scams or counterfeit drugs quotes spam phrases on purpose.
     doc_warnings = len(_SPAM_TALK.findall(text))
     base_domain = link_domain_of(view.base_url) if view.base_url else ""
@@ -262,7 +264,9 @@ def compute_features(ctx: DocContext) -> list[CandidateFeatures]:
         # Obfuscated spelling (v1agra, s y n t h r o i d, Cyrillic look-alikes): nobody writes a drug
         # name like that except to slip past filters.
         if kw and re.sub(r"\s+", " ", kw.casefold()) != c.term and not kw.casefold().startswith(c.term):
-            if c.category != "other" and re.sub(r"[\s-]+", " ", kw.casefold()) != re.sub(r"[\s-]+", " ", c.term):
+            if c.category != "other" and re.sub(r"[\s-]+", " ", kw.casefold()) != re.sub(
+                r"[\s-]+", " ", c.term
+            ):
                 v["obfuscated"] = 1.0
                 notes["obfuscated"] = f"'{kw}' is an obfuscated spelling of '{c.term}'"
 
