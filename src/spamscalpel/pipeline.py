@@ -59,6 +59,11 @@ def find_candidates(view: TextView) -> list[Candidate]:
     return [c for c in cands if c.end > c.start]
 
 
+def candidates_in_text(text: str) -> list[Candidate]:
+    """The candidate finder alone over plain text (for benchmarks: no scoring, no report)."""
+    return find_candidates(plain_view(text))
+
+
 def _hidden_block(view: TextView, s: Scored) -> tuple[int, int, str | None] | None:
     for r in view.regions_at(s.candidate.start, s.candidate.end):
         if r.kind == "hidden":
