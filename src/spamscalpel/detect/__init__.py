@@ -35,3 +35,22 @@ class Candidate:
     evidence: list[Evidence] = field(default_factory=list)
     source: str = "text"
     selector: str | None = None
+
+    def absorb(self, other: Candidate) -> None:
+        """Merge ``other`` (which overlaps or touches this one) into this candidate.
+
+        The phrase covers both; the keyword, category and canonical name become those of the
+        spammier term, so a merged "cialis buy cialis online" is judged by its strongest part.
+        """
+        self.end = max(self.end, other.end)
+        self.keywords.extend(k for k in other.keywords if k not in self.keywords)
+        self.modifiers.extend(other.modifiers)
+        self.foreign.extend(other.foreign)
+        self.template = self.template or other.template
+        self.url = self.url or other.url
+        self.dose = self.dose or other.dose
+        self.country = self.country or other.country
+        if other.strength > self.strength:
+            self.term, self.category, self.canonical = other.term, other.category, other.canonical
+            self.kind, self.strength = other.kind, other.strength
+            self.kw_start, self.kw_end = other.kw_start, other.kw_end

@@ -298,22 +298,7 @@ def find_keyword_candidates(norm: Normalized, lexicon: Lexicon | None = None) ->
             prev = cands[-1]
             if c.start < prev.start:
                 continue
-            prev.end = max(prev.end, c.end)
-            prev.keywords.extend(k for k in c.keywords if k not in prev.keywords)
-            prev.modifiers.extend(c.modifiers)
-            prev.foreign.extend(c.foreign)
-            prev.template = prev.template or c.template
-            prev.url = prev.url or c.url
-            prev.dose = prev.dose or c.dose
-            prev.country = prev.country or c.country
-            if c.strength > prev.strength:
-                prev.term, prev.category, prev.canonical, prev.kind, prev.strength = (
-                    c.term,
-                    c.category,
-                    c.canonical,
-                    c.kind,
-                    c.strength,
-                )
+            prev.absorb(c)
         else:
             cands.append(c)
         consumed_until = c.end
@@ -399,20 +384,7 @@ def _merge_adjacent(text: str, cands: list[Candidate]) -> list[Candidate]:
     out: list[Candidate] = []
     for c in cands:
         if out and 0 <= c.start - out[-1].end <= 2 and not text[out[-1].end : c.start].strip():
-            prev = out[-1]
-            prev.end = max(prev.end, c.end)
-            prev.keywords.extend(k for k in c.keywords if k not in prev.keywords)
-            prev.modifiers.extend(c.modifiers)
-            prev.url = prev.url or c.url
-            if c.strength > prev.strength:
-                prev.term, prev.category, prev.canonical, prev.kind, prev.strength = (
-                    c.term,
-                    c.category,
-                    c.canonical,
-                    c.kind,
-                    c.strength,
-                )
-                prev.kw_start, prev.kw_end = c.kw_start, c.kw_end
+            out[-1].absorb(c)
             continue
         out.append(c)
     return out
