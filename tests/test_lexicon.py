@@ -215,3 +215,6 @@ def test_rebuild_reproduces_shipped_file(tmp_path: Path) -> None:
     assert out.read_bytes() == DATA_PATH.read_bytes(), (
         "rebuild differs: run python -m spamscalpel.lexicon.build"
     )
+    # The common-word list is written beside the lexicon (detect/patterns.py reads it).
+    common = tmp_path / "common_words.txt.gz"
+    assert common.read_bytes() == (DATA_PATH.parent / "common_words.txt.gz").read_bytes()

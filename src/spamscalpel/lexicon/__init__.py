@@ -2,7 +2,8 @@
 
 The data ships as one compact file, ``data/lexicon.json.gz``, built by
 ``python -m spamscalpel.lexicon.build`` from maintained drug data and the hand-written lists in
-``data/curated/``. Loading needs only the standard library.
+``data/curated/``. Loading needs only the standard library. ``data/common_words.txt.gz``, built
+by the same script, lists ordinary English words (``load_common_words``).
 """
 
 from __future__ import annotations
@@ -19,9 +20,21 @@ from types import MappingProxyType
 
 from spamscalpel.types import CATEGORIES
 
-__all__ = ["DATA_PATH", "KINDS", "Lexicon", "LexiconError", "Term", "fold_key", "load_lexicon"]
+__all__ = [
+    "COMMON_WORDS_PATH",
+    "DATA_PATH",
+    "KINDS",
+    "Lexicon",
+    "LexiconError",
+    "Term",
+    "fold_key",
+    "load_common_words",
+    "load_lexicon",
+]
 
 DATA_PATH = Path(__file__).resolve().parent / "data" / "lexicon.json.gz"
+COMMON_WORDS_NAME = "common_words.txt.gz"
+COMMON_WORDS_PATH = DATA_PATH.parent / COMMON_WORDS_NAME
 FORMAT = 1
 KINDS: tuple[str, ...] = ("drug", "spam_drug", "keyword")
 
@@ -106,3 +119,18 @@ def load_lexicon(path: str | Path | None = None) -> Lexicon:
         ) from None
     except (OSError, ValueError, KeyError, TypeError) as e:
         raise LexiconError(f"{p}: unreadable lexicon ({e})") from e
+
+
+@functools.cache
+def load_common_words(path: str | Path | None = None) -> frozenset[str]:
+    """Ordinary lowercase English words (shipped list, or the one at ``path``); cached."""
+    p = Path(path) if path is not None else COMMON_WORDS_PATH
+    try:
+        with gzip.open(p, "rb") as f:
+            return frozenset(f.read().decode("ascii").split())
+    except FileNotFoundError:
+        raise LexiconError(
+            f"common-word list not found: {p} (rebuild: python -m spamscalpel.lexicon.build)"
+        ) from None
+    except (OSError, ValueError) as e:
+        raise LexiconError(f"{p}: unreadable common-word list ({e})") from e

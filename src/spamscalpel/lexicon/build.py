@@ -10,6 +10,9 @@ Sources:
 - ``wordfreq``: drops names that are ordinary English words.
 - ``data/curated/*.txt``: spam vocabulary no package has.
 
+It also writes ``common_words.txt.gz`` beside the lexicon: ordinary English words (wordfreq), which
+let the pattern finder tell an unknown product name in a sales frame from an everyday noun.
+
 The output is deterministic (sorted keys, fixed gzip mtime) so a rebuild is byte-identical.
 """
 
@@ -30,7 +33,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from spamscalpel.lexicon import DATA_PATH, FORMAT, fold_key
+from spamscalpel.lexicon import COMMON_WORDS_NAME, DATA_PATH, FORMAT, fold_key
 from spamscalpel.types import CATEGORIES
 
 CURATED_DIR = Path(__file__).resolve().parent / "data" / "curated"
@@ -45,6 +48,10 @@ FOREIGN_LANGS = ("de", "es", "fr", "id", "it", "nl", "pt")
 MIN_LEN = 4
 MAX_WORDS = 3
 MAX_WORD_LEN = 24  # longer single tokens are systematic chemical names, never seen in spam
+# Common-word list: "kombucha" (2.45), "lumber" and "groceries" stay in; brands such as "advair"
+# (1.85), "kamagra" (1.54), "zyban" (1.43) and unknown coinages stay out.
+COMMON_ZIPF_MIN = 2.4
+_COMMON_WORD_RE = re.compile(r"[a-z]+(?:['-][a-z]+)*")
 
 # Strength of a bare drug name from data: consumer drugs (MedlinePlus) are what rogue pharmacies
 # sell; DrugBank-only entries are mostly hospital, veterinary or experimental compounds.
@@ -373,6 +380,28 @@ def encode(payload: dict) -> bytes:
     return buf.getvalue()
 
 
+def build_common_words(min_zipf: float = COMMON_ZIPF_MIN) -> list[str]:
+    """Lowercase English words at least ``min_zipf`` frequent in wordfreq, sorted."""
+    from wordfreq import iter_wordlist, zipf_frequency
+
+    words = set()
+    # The list comes most frequent first, so stop at the first word under the cut.
+    for w in iter_wordlist("en", "large"):
+        if zipf_frequency(w, "en") < min_zipf:
+            break
+        if _COMMON_WORD_RE.fullmatch(w):
+            words.add(w)
+    return sorted(words)
+
+
+def encode_words(words: list[str]) -> bytes:
+    """One word a line, gzip without timestamp or file name, so a rebuild is byte-identical."""
+    buf = io.BytesIO()
+    with gzip.GzipFile(filename="", mode="wb", fileobj=buf, compresslevel=9, mtime=0) as gz:
+        gz.write(("\n".join(words) + "\n").encode("ascii"))
+    return buf.getvalue()
+
+
 def main(argv: list[str] | None = None) -> int:
     """Command line: build the lexicon and write it (default: the file shipped in the package)."""
     ap = argparse.ArgumentParser(
@@ -380,6 +409,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     ap.add_argument("--out", type=Path, default=DATA_PATH, help=f"output file (default: {DATA_PATH})")
     ap.add_argument("--curated", type=Path, default=CURATED_DIR, help="folder of curated lists")
+    ap.add_argument(
+        "--common-out",
+        type=Path,
+        default=None,
+        help=f"common-word list (default: {COMMON_WORDS_NAME} beside --out)",
+    )
     args = ap.parse_args(argv)
     try:
         payload, dropped = build(args.curated)
@@ -391,6 +426,15 @@ def main(argv: list[str] | None = None) -> int:
     args.out.write_bytes(data)
     counts = Counter((t[0], t[2]) for t in payload["terms"].values())
     print(f"wrote {args.out} ({len(data):,} bytes), version {payload['version']}", file=sys.stderr)
+    common = build_common_words()
+    common_out = args.common_out or args.out.parent / COMMON_WORDS_NAME
+    common_data = encode_words(common)
+    common_out.parent.mkdir(parents=True, exist_ok=True)
+    common_out.write_bytes(common_data)
+    print(
+        f"wrote {common_out} ({len(common_data):,} bytes): {len(common):,} words, zipf >= {COMMON_ZIPF_MIN}",
+        file=sys.stderr,
+    )
     for (category, kind), n in sorted(counts.items()):
         print(f"  {category:9} {kind:10} {n:7,}", file=sys.stderr)
     for source, reasons in dropped.items():
