@@ -164,7 +164,12 @@ def has_candidates(text: str) -> bool:
     spaced = " " + _NON_WORD.sub(" ", low) + " "
     for _ in _prefilter(lex.version).iter(spaced):
         return True
-    return bool(_URL_HINT.search(low)) and _url_has_term(low, _automaton(lex.version))
+    if _URL_HINT.search(low) and _url_has_term(low, _automaton(lex.version)):
+        return True
+    # Pattern finder (detect/patterns.py): a sales frame around an unknown product word.
+    from .patterns import has_pattern_candidates
+
+    return has_pattern_candidates(low)
 
 
 def _url_has_term(low: str, auto: ahocorasick.Automaton) -> bool:
@@ -376,6 +381,12 @@ def candidates_for(text: str) -> tuple[Normalized, list[Candidate]]:
             cands.append(u)
         cands.sort(key=lambda c: c.start)
         cands = _merge_adjacent(norm.text, cands)
+    # Pattern finder (detect/patterns.py): unknown product words in sales frames; never overlaps cands.
+    from .patterns import find_pattern_candidates, merge_candidates
+
+    extra = find_pattern_candidates(norm, taken=cands)
+    if extra:
+        cands = merge_candidates(norm.text, cands, extra)
     return norm, cands
 
 
