@@ -40,6 +40,10 @@ POSITIVES = [
     ("quickcashly payday loans", "quickcashly", "loans"),
     ("replica hublot watches", "hublot", "replica"),
     ("write my dissertaton", "dissertaton", "essay"),
+    ("priloxen over the counter", "priloxen", "pharma"),
+    ("melorin pills", "melorin", "pharma"),
+    ("fildenafilix online pharmacy", "fildenafilix", "pharma"),
+    ("tadavexa 50 mg", "tadavexa", "pharma"),
 ]
 
 NEGATIVES = [
@@ -58,6 +62,10 @@ NEGATIVES = [
     "the best pizza casino night",  # 'pizza' is English
     "cheap tablets for students",
     "write my name on the form",
+    "Dissolve the effervescent tablets in water.",
+    "Swallow the enteric-coated tablets whole.",
+    "Chewable tablets are available for children.",
+    "Use the Groupon coupon for the best price.",
 ]
 
 

@@ -105,6 +105,22 @@ FRAMES: tuple[Frame, ...] = (
         cover_frame=False,
     ),
     Frame("write_my", ("write my",), re.compile(rf"{_B}write\s+my\s+{_TOK}"), "essay", "right", "write my"),
+    # Drug-shop wording after the word: pharmacy, over-the-counter, pill forms, a bare dose.
+    Frame(
+        "otc_pharmacy",
+        ("over the counter", "pharmac", "drugstore"),
+        re.compile(rf"{_B}(?:over\s+the\s+counter|(?:online\s+)?(?:pharmacy|drugstore))\b"),
+        "pharma",
+        "left",
+    ),
+    Frame(
+        "pill_form",
+        ("pill", "tablet", "capsul"),
+        re.compile(rf"{_B}(?:pills?|tablets?|capsules?)\b"),
+        "pharma",
+        "left",
+    ),
+    Frame("dose", ("mg",), re.compile(rf"{_B}{_DOSE}"), "pharma", "left"),
 )
 
 
@@ -129,6 +145,10 @@ _DRUG_STEM = re.compile(
     r"oxetine|pam|zolam|triptan|prazole|tidine|dronate|semide|thiazide|codone|morphone|"
     r"phen|mine|done|dine|pine|xine|vir|mab|nib|ide|ine)\d*$"
 )
+# Before a pill form or a dose the odd word is often a formulation adjective ("chewable tablets",
+# "enteric-coated tablets", "sublingual tablets"), which no brand is named like.
+_ADJECTIVE_END = re.compile(r"(?:able|ible|ent|ant|al|ic|ous|ive|ed|ing|ary|ory)$")
+_FORM_FRAMES = frozenset({"pill_form", "dose", "otc_pharmacy"})
 _WORD_BEFORE = re.compile(r"(?<![\w'-])([a-z][a-z0-9]*(?:-[a-z0-9]+)?)\s+$")
 _FRAME_WORDS = frozenset(
     "buy buying order ordering purchase purchasing cheap cheapest generic discount brand online where "
@@ -196,6 +216,8 @@ def _unknown_in(text: str, frame: Frame, m: re.Match[str], lex: Lexicon, common:
         if before is None:
             return None
         s, e = before.start(1), before.end(1)
+        if frame.name in _FORM_FRAMES and _ADJECTIVE_END.search(text, s, e):
+            return None
     return (s, e) if is_unknown_word(text[s:e], lex, common) else None
 
 
@@ -236,6 +258,10 @@ def find_pattern_candidates(
         for m in frame.pattern.finditer(text):
             span = _unknown_in(text, frame, m, lex, common)
             if span is None or _overlaps(blocked, *span):
+                continue
+            # The frame's words already belong to a keyword phrase ("colou<online pharmacy buy
+            # symbicort>rs"): the word before it is not what is being sold.
+            if frame.side == "left" and frame.name not in _KEYWORD_FRAMES and _overlaps(blocked, *m.span()):
                 continue
             # A word found only by its place before the frame, right after a keyword phrase, is
             # the leftover of a split word ("isotret<sertraline pills> inoin"), not a second product.
