@@ -92,7 +92,7 @@ def _commercial(c: Candidate, lex) -> tuple[float, str]:
             best, why = 0.8, f"URL attached: {c.url}"
     if c.country and best < 0.5 and (c.modifiers or c.kind == "spam_drug"):
         best, why = max(best, 0.5), f"market suffix '{c.country}'"
-    if c.dose and c.kind == "spam_drug" and best < 0.3:
+    if c.dose and c.kind in ("spam_drug", "unknown") and best < 0.3:
         best, why = 0.3, f"dose string '{c.dose}'"
     n_mod = len(set(c.modifiers)) + len(c.foreign)
     if n_mod >= 2:
@@ -255,7 +255,11 @@ def compute_features(ctx: DocContext) -> list[CandidateFeatures]:
         v["doc_commercial"] = min(1.0, n_commercial / 5)
         # Off-topic category: a lone casino/loan/replica keyword in a page about something else.
         share = len(cat_sentences[c.category]) / n_sentences
-        if c.category != "pharma" and (len(cat_sentences[c.category]) <= 2 or share <= 0.25):
+        if (
+            c.kind == "keyword"
+            and c.category != "pharma"
+            and (len(cat_sentences[c.category]) <= 2 or share <= 0.25)
+        ):
             v["off_topic"] = 1.0
             notes["off_topic"] = (
                 f"{c.category} comes up in {len(cat_sentences[c.category])} of {n_sentences} sentences: "
