@@ -1,0 +1,1 @@
+"""Training code for the learned scorers (needs scikit-learn; the runtime scorers do not)."""
