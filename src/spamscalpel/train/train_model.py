@@ -24,9 +24,13 @@ from ..score.model import MODEL_PATH, Weights, bucket, context_features, save_we
 
 DEFAULT_N_DOCS = 8000
 DEFAULT_SEED = 1
-DEFAULT_C = 1.0  # hashed context weights (chosen on the synthetic validation split)
+# Regularisation: the weakest that keeps an out-of-distribution clean medical corpus (bench/speed.py's
+# generated drug-dense text, seed 11, 143 documents) at <= 1% flagged, among the values tried on
+# the synthetic validation split. Weaker settings score better on synthetic text (span F1 0.92
+# against 0.90) but flag nearly every page of that corpus: they learn the generator, not spam.
+DEFAULT_C = 0.01  # hashed context weights, shrunk towards zero
 DEFAULT_SPAM_SHARE = 0.2  # share of spam among weighted training candidates, see fit_logistic
-DEFAULT_C_DENSE = 1.0  # v1 feature weights: shrunk towards the hand-set rules
+DEFAULT_C_DENSE = 0.01  # v1 feature weights, shrunk towards the hand-set rules
 DEFAULT_BITS = 18
 SEED_LIMIT = 900_000  # seeds at and above this are the benchmark's test split
 # Sentences the generator writes into doorway pages around real medical text: only these (and
@@ -85,10 +89,22 @@ def _labels(example, view, cands) -> list[int | None]:
             out.append(1 if head or _DOORWAY_MARKERS.search(sentence) else None)
         return out
     gold = example.spans
+    # A spun block's gold span is the whole block, but its sentences are ordinary medical prose
+    # with anchors put in: a bare drug name there is prose, not an anchor. Labelled spam, such
+    # names would teach the model that medical advice is spam; they are left out instead.
+    techniques = example.techniques if len(example.techniques) == len(gold) else ("",) * len(gold)
+    spun = [g for g, t in zip(gold, techniques, strict=True) if t == "spun_block"]
     out = []
     for c in cands:
         rs, re_ = view.to_raw(c.start, c.end)
-        out.append(int(2 * _overlap(rs, re_, gold) >= max(1, re_ - rs)))
+        lab = int(2 * _overlap(rs, re_, gold) >= max(1, re_ - rs))
+        bare = c.kind == "drug" and not (
+            c.modifiers or c.foreign or c.template or c.url or c.dose or c.country
+        )
+        if lab and bare and 2 * _overlap(rs, re_, spun) >= max(1, re_ - rs):
+            out.append(None)
+        else:
+            out.append(lab)
     return out
 
 
