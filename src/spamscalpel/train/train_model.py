@@ -267,6 +267,8 @@ def fit_weights(
     sparse = {int(i): float(hashed[i]) for i in nz}
     w = Weights(n_bits, dense, sparse, bias, 1.0, 0.0, {})
     # Platt scaling on held-out documents: the fitted logits are overconfident on unseen text.
+    # With the rules' bias kept, only the slope is fitted: an intercept would carry the synthetic
+    # share of spam (about half of all candidates), far above what real pages hold.
     z_cal = _logits(w, x_cal, dense_names)
     platt = LogisticRegression(C=1e4, solver="lbfgs", fit_intercept=not keep_prior_bias)
     platt.fit(z_cal.reshape(-1, 1), y_cal)
