@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 
 from .detect import Candidate
@@ -175,7 +176,9 @@ def run_pipeline(doc: Document, cfg) -> Report:
         )
     spans = _merge_overlaps(spans)
     if not view.is_html:
-        spans = _grow_blocks(doc, view, spans, canon)
+        spans = _grow_blocks(
+            doc, view, spans, canon, [sc.candidate for sc in scored if sc.score < cfg.threshold]
+        )
     doc_ev = _spam_page_evidence(view, scored, kept)
     if not spans and doc_ev:
         # A doorway page written to look editorial: the page is the spam, so report its keyword phrases.
@@ -218,31 +221,40 @@ _BLOCK_MAX_GAP = 350
 
 
 def _grow_blocks(
-    doc: Document, view: TextView, spans: list[Span], canon: dict[tuple[int, int], str]
+    doc: Document,
+    view: TextView,
+    spans: list[Span],
+    canon: dict[tuple[int, int], str],
+    others: list[Candidate],
 ) -> list[Span]:
     """Grow a run of close spam phrases into the spun text block that carries them.
 
     Injectors paste whole paragraphs of spun text with anchors every sentence or two; the block,
-    not just its anchors, is the injection. A run needs at least three phrases, each within a few
-    hundred characters of the next, no paragraph break between them, and at least two different
-    products: one drug rotated through a page is keyword substitution, cut word by word.
+    not just its anchors, is the injection. A run needs phrases within a few hundred characters of
+    each other, no paragraph break between them, and at least two different products (one drug
+    rotated through a page is keyword substitution, cut word by word). Three such phrases make a
+    block; two do when the text between them is itself drug prose (other drug names that were not
+    reported), the mark of spun pharmacy text rather than two templates in an ordinary paragraph.
     """
-    if len(spans) < _BLOCK_MIN_SPANS:
+    if len(spans) < 2:
         return spans
     text = view.text
+    other_starts = sorted(c.start for c in others if c.category == "pharma")
     out: list[Span] = []
     run: list[Span] = []
 
     def flush() -> None:
         products = {canon.get((s.start, s.end), s.text.lower()) for s in run}
-        if len(run) >= _BLOCK_MIN_SPANS and len(products) >= 2:
-            start = _sentence_start(text, run[0].start)
-            end = _sentence_end(text, run[-1].end)
+        start = _sentence_start(text, run[0].start)
+        end = _sentence_end(text, run[-1].end)
+        lo, hi = bisect.bisect_left(other_starts, start), bisect.bisect_left(other_starts, end)
+        drug_prose = hi - lo >= 1
+        if len(products) >= 2 and (len(run) >= _BLOCK_MIN_SPANS or (len(run) == 2 and drug_prose)):
             best = max(run, key=lambda s: s.score)
-            ev = (
-                Evidence("spun_block", f"{len(run)} spam phrases within one block of text", 0.5),
-                *best.evidence,
-            )
+            detail = f"{len(run)} spam phrases within one block of text"
+            if drug_prose and len(run) < _BLOCK_MIN_SPANS:
+                detail += f" around {hi - lo} other drug name(s)"
+            ev = (Evidence("spun_block", detail, 0.5), *best.evidence)
             out.append(Span(start, end, doc.text[start:end], best.category, best.score, ev))
         else:
             out.extend(run)

@@ -223,7 +223,12 @@ def compute_features(ctx: DocContext) -> list[CandidateFeatures]:
             ):
                 v["medical_pattern"] = 1.0
                 notes["medical_pattern"] = "reads like a sentence about the drug"
-        med_words = [w for w in _words(before + " " + after) if w in lex.medical_context]
+        # Medical words make a drug mention legitimate; they do nothing for "xxx videos" or a casino.
+        med_words = (
+            [w for w in _words(before + " " + after) if w in lex.medical_context]
+            if c.category == "pharma"
+            else []
+        )
         if med_words:
             v["medical_context"] = min(1.0, len(set(med_words)) / 3)
             notes["medical_context"] = "medical words in the sentence: " + ", ".join(

@@ -482,7 +482,9 @@ def _plan_edits(text: str, plan: _DocPlan, n: int, as_html: bool, filler: Sequen
                     a = html.escape(anchor, quote=False)
                     head = f' <a href="{_url(r, anchor)}">'
                     rep = f"{head}{a}</a>"
-                    edits.append(_Edit(p, p, rep, ((len(head), len(head) + len(a), cat),), "html_link"))
+                    # Gold is the whole <a> element, as realworld-dev labels injected links: the
+                    # link, not just its visible words, is what a cleaner must cut.
+                    edits.append(_Edit(p, p, rep, ((1, len(rep), cat),), "html_link"))
                 else:
                     anchor, cat, tech = plan.anchor(url=True if op == "url" else None)
                     if as_html:
