@@ -1,6 +1,6 @@
 """Plain result types shared by every entry point (CLI, server, corpus runner, Spark, datatrove).
 
-The JSON form produced by ``Report.to_dict`` is a public contract (see ``schema.py``):
+The JSON form produced by ``Report.to_dict`` is a public contract (``schema/report.schema.json``):
 ``{"id", "verdict", "score", "spans": [{"start", "end", "text", "category", "score", "evidence"}]}``
 plus optional extension keys that are only present when set.
 """
