@@ -40,7 +40,12 @@ _TEMPLATE_TAILS = (
 )
 _ALNUM_EDGE = re.compile(r"\w")
 # Quick test for anything URL-like before running the expensive URL pattern.
-_URL_HINT = re.compile(rf"https?:|www\.|[a-z0-9]\.(?:{_TLDS})\b")
+_TLD_HINT = re.compile(rf"\.(?:{_TLDS})\b")  # starts with a literal: the engine skips ahead fast
+
+
+def _looks_like_url(low: str) -> bool:
+    """Cheap test for anything URL-like before running the expensive URL pattern."""
+    return "http" in low or "www." in low or _TLD_HINT.search(low) is not None
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,6 +158,7 @@ def _prefilter(lexicon_version: str) -> ahocorasick.Automaton:
 
 
 _NON_WORD = re.compile(r"[\W_]+")
+_ASCII_NON_WORD = bytes(c if chr(c).isalnum() else 32 for c in range(256))
 
 
 def has_candidates(text: str) -> bool:
@@ -161,10 +167,13 @@ def has_candidates(text: str) -> bool:
     low = text.lower()
     if len(low) != len(text):  # a case fold changed lengths: let the full finder decide
         return True
-    spaced = " " + _NON_WORD.sub(" ", low) + " "
+    if low.isascii():  # bytes.translate + split run in C, several times faster than a regex sub
+        spaced = " " + " ".join(low.encode("ascii").translate(_ASCII_NON_WORD).decode("ascii").split()) + " "
+    else:
+        spaced = " " + _NON_WORD.sub(" ", low) + " "
     for _ in _prefilter(lex.version).iter(spaced):
         return True
-    if _URL_HINT.search(low) and _url_has_term(low, _automaton(lex.version)):
+    if _looks_like_url(low) and _url_has_term(low, _automaton(lex.version)):
         return True
     # Pattern finder (detect/patterns.py): a sales frame around an unknown product word.
     from .patterns import has_pattern_candidates
@@ -315,7 +324,7 @@ def find_url_candidates(norm: Normalized, lexicon: Lexicon | None = None) -> lis
     lex = lexicon or load_lexicon()
     auto = _automaton(lex.version)
     out: list[Candidate] = []
-    if not _URL_HINT.search(norm.text):
+    if not _looks_like_url(norm.text):
         return out
     for m in _URL.finditer(norm.text):
         url = m.group(0).rstrip(".,;:")
