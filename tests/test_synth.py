@@ -224,3 +224,58 @@ def test_jsonl_export(tmp_path):
     for r in rows:
         for s in r["spans"]:
             assert r["text"][s["start"] : s["end"]] == s["text"]
+
+
+def test_hard_negative_genres_are_clean_sources():
+    from spamscalpel.synth.hard_negatives import hard_negative_passages
+
+    passages = hard_negative_passages()
+    assert passages == hard_negative_passages()  # slot fillers depend on the id only
+    assert len({pid for pid, _, _ in passages}) == len(passages)
+    genres = Counter(pid.split(":")[1] for pid, _, _ in passages)
+    assert set(genres) == {"legal_sales", "humour", "spam_complaint", "rotation"}
+    text = " ".join(t for *_, t in passages)
+    # The phrases a word-shaped model mistakes for spam, used honestly.
+    for phrase in ("can now buy", "available without a prescription", "Generic ", 'like "', "sold as"):
+        assert phrase in text, phrase
+    kinds = {pid.split(":")[1]: k for pid, k, _ in passages}
+    assert kinds["legal_sales"] == kinds["rotation"] == "medical"
+    assert kinds["humour"] == kinds["spam_complaint"] == "other"
+    # Both splits get every genre, so the benchmark's test split tests them too.
+    for split in ("train", "test"):
+        assert {pid.split(":")[1] for pid, _, _ in passages if split_of(pid) == split} == set(genres)
+
+
+def test_hard_negative_genres_appear_in_clean_documents(corpus):
+    used = Counter(
+        s.split(":")[1]
+        for e in corpus
+        if e.kind.startswith("clean_")
+        for s in e.sources
+        if s.startswith("hn:")
+    )
+    assert set(used) == {"legal_sales", "humour", "spam_complaint", "rotation"}
+    for e in corpus:
+        if any(s.startswith("hn:") for s in e.sources) and e.kind.startswith("clean_"):
+            assert e.spans == ()
+
+
+def test_injected_rotation_on_unrelated_pages():
+    # The specimen pattern: one drug in brand and generic forms, some bare, replacing words of a
+    # page that is not about that drug. Gold offsets stay exact.
+    pairs = [(b, g) for b, g in TERMS.drug_pairs if b != g]
+    found = 0
+    for ex in _gen(300, 31, kinds=["injected"]):
+        flavours = [t.split("/")[-1] for t in ex.techniques]
+        if "rotation" not in flavours and flavours.count("bare") < 2:
+            continue
+        gold = [t.lower() for t in ex.span_texts]
+        for b, g in pairs:
+            if any(b in t for t in gold) and any(g in t for t in gold) and any(t in (b, g) for t in gold):
+                src = " ".join(s.lower() for s in ex.sources)
+                assert g not in src  # off-topic: not a leaflet about the same drug
+                for (s, e, _), t in zip(ex.spans, ex.span_texts, strict=True):
+                    assert ex.text[s:e] == t
+                found += 1
+                break
+    assert found >= 5

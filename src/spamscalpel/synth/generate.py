@@ -247,6 +247,17 @@ _FOREIGN_PATTERNS = (
     "{d} bez recepty",
     "{d} günstig",
 )
+# Forms of one drug on a rotated page; bare names are the commonest, as in the specimen.
+_ROTATION_PATTERNS = (
+    "{d}",
+    "{d}",
+    "{d}",
+    "{d} pills",
+    "buy {d} online",
+    "{d} online",
+    "{d} tablets",
+    "generic {d}",
+)
 _URL_PATTERNS = (
     "buy {d} online {url} no prescription pharmacy",
     "{d} {url}",
@@ -328,10 +339,24 @@ class _DocPlan:
             self.pair = r.choice(terms.drug_pairs)
         self.obfuscate = r.random() < 0.15
         self.foreign = r.random() < 0.12
+        # Injected rotation (the specimen): one drug family pushed through brand, generic and
+        # modifier forms, often bare, replacing noun phrases of an unrelated article.
+        # Only off-topic pairs: rotation into a leaflet on the same drug is not the pattern.
+        self.rotation = (
+            self.category == "pharma"
+            and self.pair[0] != self.pair[1]
+            and self.pair not in carrier_drugs
+            and r.random() < 0.3
+        )
+        self._turn = r.randrange(2)
 
     def drug(self) -> str:
         """Brand and generic rotate across the page (reglan / metoclopramide / reglan online ...)."""
-        name = self.r.choice(self.pair)
+        if self.rotation:  # strict alternation, so every rotated page shows both names
+            self._turn ^= 1
+            name = self.pair[self._turn]
+        else:
+            name = self.r.choice(self.pair)
         if self.r.random() < 0.15:
             name = name.capitalize()
         return name
@@ -339,6 +364,12 @@ class _DocPlan:
     def anchor(self, category: str | None = None, url: bool | None = None) -> tuple[str, str, str]:
         """(anchor text, category, technique)."""
         r = self.r
+        if self.rotation and category is None:
+            d = self.drug()
+            pat = r.choice(_ROTATION_PATTERNS)
+            if url:
+                return f"{d} {_url(r, d)}", "pharma", "url"
+            return pat.format(d=d), "pharma", "bare" if pat == "{d}" else "rotation"
         cat = category or (
             self.category if r.random() < 0.85 else r.choices(SPAM_CATEGORIES, _CATEGORY_WEIGHTS)[0]
         )
@@ -462,6 +493,8 @@ def _plan_edits(text: str, plan: _DocPlan, n: int, as_html: bool, filler: Sequen
     ops = ["between", "between", "in_word", "replace", "replace", "replace", "glued", "url", "spun"]
     if as_html:
         ops += ["html_link", "html_link", "hidden"]
+    if plan.rotation:  # rotated forms mostly stand in for the article's own noun phrases
+        ops = ["replace"] * 5 + ["between", "glued"] + (["html_link"] if as_html else [])
     for _ in range(n):
         op = r.choice(ops)
         for _attempt in range(12):
@@ -591,11 +624,18 @@ def _injected(
 ) -> Example:
     use_med = bool(med) and (not other or r.random() < 0.4)
     carrier = _carrier(r, med if use_med else other)
+    # Spam also lands on pages that honestly talk about drugs or spam (jokes, complaints): the
+    # model must learn the injection, not "a page mentioning viagra is clean".
+    genre = [s for s in other if s.origin == "hard_genre" and s not in carrier]
+    if not use_med and genre and r.random() < 0.12:
+        carrier.insert(r.randint(0, len(carrier)), r.choice(genre))
     paras = [s.text for s in carrier]
     as_html = r.random() < 0.3
     text = _as_html(paras, paras[0][:40]) if as_html else "\n\n".join(paras)
     plan = _DocPlan(r, terms, _drugs_in(text, terms))
     n = r.choices(range(1, 9), (0.22, 0.22, 0.16, 0.12, 0.1, 0.08, 0.05, 0.05))[0]
+    if plan.rotation:
+        n = max(n, r.randint(3, 6))
     filler = [s.text for s in med] or paras
     edits = _plan_edits(text, plan, n, as_html, filler)
     if not as_html and len(edits) < 8 and r.random() < 0.12:
@@ -695,6 +735,11 @@ def _clean(r: random.Random, doc_id: str, kind: str, pool: Sequence[Source]) -> 
     builtin = [s for s in pool if s.origin == "builtin" and s not in carrier]
     if kind == "clean_other" and builtin and r.random() < 0.35:
         carrier.insert(r.randint(0, len(carrier)), r.choice(builtin))
+    # Jokes and spam complaints (hard_negatives.py) are rare on the web but are exactly the pages a
+    # word-shaped model flags, so they get a steady share of clean everyday documents.
+    genre = [s for s in pool if s.origin == "hard_genre" and s not in carrier]
+    if kind == "clean_other" and genre and r.random() < 0.25:
+        carrier.insert(r.randint(0, len(carrier)), r.choice(genre))
     paras = [s.text for s in carrier]
     as_html = r.random() < 0.2
     text = _as_html(paras, paras[0][:40]) if as_html else "\n\n".join(paras)

@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from .hard_negatives import hard_negative_passages
 from .medical import medical_passages
 
 
@@ -194,6 +195,8 @@ def builtin_sources() -> list[Source]:
     out = [Source(f"everyday:{i}", t, "other", "builtin") for i, t in enumerate(EVERYDAY)]
     out += hard_negative_sources()
     out += [Source(pid, t, "medical", "medical") for pid, t in medical_passages()]
+    # Honest pages that sound like spam (sales news, jokes, spam complaints, brand/generic leaflets).
+    out += [Source(pid, t, kind, "hard_genre") for pid, kind, t in hard_negative_passages()]
     return out
 
 
