@@ -137,7 +137,37 @@ def _telehealth(d: Drug, r: random.Random) -> str:
     )
 
 
+def _otc_advice(d: Drug, r: random.Random) -> str:
+    months = r.choice(("three", "six", "twelve"))
+    return (
+        f"Counter training, {_pick(r, _OUTLETS)}. Since {d.generic} became available OTC, staff should ask "
+        f"every customer the screening questions before a sale. Anyone buying {d.generic} OTC for the first "
+        f"time should be told to see their doctor within {months} months. Refer customers who report "
+        f"{d.side_effects[-1]} or who take {d.interaction}, and record each {d.brand} sale in the log."
+    )
+
+
+def _headline(d: Drug, r: random.Random) -> str:
+    head = _pick(
+        r,
+        (
+            f"Patients can now order {d.brand} online, and it is the genuine article",
+            f"You can now buy {d.brand} online legally: what changes",
+            f"{d.brand} goes on sale online from its own maker",
+            f"Cheaper {d.generic}: pharmacies slash prices",
+        ),
+    )
+    return (
+        f"{head}\n{_date(r)}, {_pick(r, CITIES)}. {d.brand} tablets are now being sold online by a "
+        f"licensed pharmacy partner of {_pick(r, _MAKERS)}, after a short health questionnaire. "
+        f'"People were going to buy {d.generic} online anyway; now they get the real thing," '
+        f"{_pick(r, _OFFICIALS)} said. Doctors' groups asked for clear advice on {d.side_effects[0]}."
+    )
+
+
 LEGAL_SALES: dict[str, Callable[[Drug, random.Random], str]] = {
+    "otc_advice": _otc_advice,
+    "headline": _headline,
     "otc_switch": _otc_switch,
     "maker_online": _maker_online,
     "price_cut": _price_cut,
@@ -215,10 +245,70 @@ _SPAM_QUOTES = (
 )
 
 
+# Composed rants: an opener, sentences that name the drug unquoted and in lower case (the way
+# people grumble about it), and a closer, so that the context words vary from post to post.
+_RANT_OPEN = (
+    "Spam report for this week.",
+    "Sorry for the silence, I have been fighting the bots.",
+    "Site news: the comment filter is working overtime.",
+    "A small moan before the weekend.",
+    "Admin note for regular readers.",
+    "Well, that was a fun morning in the inbox.",
+)
+_RANT_MIDDLE = (
+    "Somebody keeps trying to sell {low} in my guestbook.",
+    "The {low} bots found the contact form again.",
+    "Half the new sign-ups are {low} shops with made-up names.",
+    "One of them is not even a proper {low} seller, just a page of links.",
+    "The {low} people seem to think a gardening blog is their market.",
+    "I deleted forty posts advertising {low} and {low2} before breakfast.",
+    "Yes, {brand} spam has reached my little corner of the web.",
+    "Apparently my readers urgently need {low}, according to a robot.",
+    "The latest batch calls itself a {q1} site, which is at least honest.",
+    "The subject line was {q1}, naturally.",
+)
+_RANT_CLOSE = (
+    "Real comments are welcome as always.",
+    "Back to the vegetable patch tomorrow.",
+    "If your comment went missing, it was probably caught by mistake; tell me.",
+    "I am flattered, in a way. Mostly annoyed.",
+    "Moderation is on until they get bored.",
+)
+_QUOTE_MARKS = (('"', '"'), ("\u201c", "\u201d"), ("'", "'"))
+
+
+def _rant(r: random.Random) -> str:
+    brand = _pick(r, LIFESTYLE)
+    low, low2 = brand.lower(), _pick(r, LIFESTYLE).lower()
+    lq, rq = _pick(r, _QUOTE_MARKS)
+    q1 = lq + _pick(r, _SPAM_QUOTES).format(brand=brand, low=low) + rq
+    middle = r.sample(_RANT_MIDDLE, r.randint(2, 4))
+    parts = [_pick(r, _RANT_OPEN)] + [m.format(low=low, low2=low2, brand=brand, q1=q1) for m in middle]
+    return " ".join(parts + [_pick(r, _RANT_CLOSE)])
+
+
 def _complaint(i: int, r: random.Random) -> str:
     brand = _pick(r, LIFESTYLE)
     low = brand.lower()
     q1, q2, q3 = (q.format(brand=brand, low=low) for q in r.sample(_SPAM_QUOTES, 3))
+    lq, rq = _pick(r, _QUOTE_MARKS)
+    if (lq, rq) != ('"', '"'):
+        q1, q2, q3 = (q.replace('"', "") for q in (q1, q2, q3))
+        return (
+            _COMPLAINTS[i]
+            .replace('\\"', "")
+            .replace('"{q', lq + "{q")
+            .replace('}"', "}" + rq)
+            .format(
+                q1=q1,
+                q2=q2,
+                q3=q3,
+                brand=brand,
+                name=_pick(r, FIRST_NAMES),
+                agency=_pick(r, AGENCIES),
+                city=_pick(r, CITIES),
+            )
+        )
     return _COMPLAINTS[i].format(
         q1=q1,
         q2=q2,
@@ -296,4 +386,7 @@ def hard_negative_passages() -> list[tuple[str, str, str]]:
         for k in range(8):
             pid = f"hn:spam_complaint:{i}:{k}"
             out.append((pid, "other", _complaint(i, _rng(pid))))
+    for k in range(60):
+        pid = f"hn:spam_complaint:rant:{k}"
+        out.append((pid, "other", _rant(_rng(pid))))
     return out
