@@ -346,7 +346,7 @@ class _DocPlan:
             self.category == "pharma"
             and self.pair[0] != self.pair[1]
             and self.pair not in carrier_drugs
-            and r.random() < 0.3
+            and r.random() < 0.45
         )
         self._turn = r.randrange(2)
 

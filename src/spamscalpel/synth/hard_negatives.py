@@ -372,6 +372,10 @@ def hard_negative_passages() -> list[tuple[str, str, str]]:
     for name, fn in LEGAL_SALES.items():
         for d in _SIMPLE:
             pid = f"hn:legal_sales:{name}:{d.generic}"
+            # Sales news is mostly about lifestyle drugs; for the rest keep about one in three, so
+            # that honest sales talk does not outweigh injected brand/generic rotation in training.
+            if d.brand not in LIFESTYLE and int(hashlib.sha256(pid.encode()).hexdigest()[:4], 16) % 3:
+                continue
             out.append((pid, "medical", fn(d, _rng(pid))))
     for name, fn in ROTATION.items():
         for d in _SIMPLE:
