@@ -102,7 +102,7 @@ def _spam_page_evidence(view: TextView, scored: list[Scored], kept: list[Scored]
         for s in scored
         if s.candidate.start < first_line_end
         and s.candidate.canonical == top
-        and s.candidate.features.get("commercial", 0) >= 0.3
+        and s.candidate.features.get("commercial", 0) >= 0.2
         and not s.candidate.features.get("buy_fits")
         and not s.candidate.features.get("warning")
     ]
@@ -185,7 +185,7 @@ def run_pipeline(doc: Document, cfg) -> Report:
         spans = [
             _span_of(doc, view, s, max(s.score, 0.5))
             for s in scored
-            if s.candidate.features.get("commercial", 0) >= 0.3 or s.candidate.features.get("rotation")
+            if s.candidate.features.get("commercial", 0) > 0 or s.candidate.features.get("rotation")
         ]
     if not spans:
         top = max((s.score for s in scored), default=0.0)

@@ -6,4 +6,13 @@ heavy at module level: optional dependencies are imported inside the handler.
 """
 
 # Order here is the order in ``spamscalpel --help``. A module that is missing is skipped.
-COMMAND_MODULES: tuple[str, ...] = ("scan", "clean", "site", "wordpress", "corpus", "spark", "serve", "report")
+COMMAND_MODULES: tuple[str, ...] = (
+    "scan",
+    "clean",
+    "site",
+    "wordpress",
+    "corpus",
+    "spark",
+    "serve",
+    "report",
+)

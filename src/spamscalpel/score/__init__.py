@@ -71,7 +71,17 @@ def _model_v1() -> Scorer:
     return ModelV1()
 
 
-SCORERS: dict[str, Callable[[], Scorer]] = {"rules_v1": _rules_v1, "model_v1": _model_v1}
+def _hybrid_v1() -> Scorer:
+    from .hybrid import HybridV1
+
+    return HybridV1()
+
+
+SCORERS: dict[str, Callable[[], Scorer]] = {
+    "rules_v1": _rules_v1,
+    "model_v1": _model_v1,
+    "hybrid_v1": _hybrid_v1,
+}
 _INSTANCES: dict[str, Scorer] = {}
 
 

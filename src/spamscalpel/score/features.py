@@ -97,6 +97,9 @@ def _commercial(c: Candidate, lex) -> tuple[float, str]:
     n_mod = len(set(c.modifiers)) + len(c.foreign)
     if n_mod >= 2:
         best = min(1.0, best + 0.15 * (n_mod - 1))
+    elif n_mod == 1 and best < 0.45 and not (c.template or c.url or c.country or c.dose):
+        # One weak word ("generic", "tablets", "online") is ordinary pharmacy prose on its own.
+        best *= 0.5
     return best, why
 
 
@@ -125,7 +128,7 @@ def compute_features(ctx: DocContext) -> list[CandidateFeatures]:
         pre.append(com)
         forms[c.canonical].add(re.sub(r"\s+", " ", text[c.start : c.end].lower()))
         surface_terms[c.canonical].add(c.term)
-        if com[0] >= 0.35:
+        if com[0] >= 0.15:
             commercial_by_canon[c.canonical] += 1
     n_commercial = sum(1 for com, _ in pre if com >= 0.35)
     com_starts = sorted(c.start for c, (com, _) in zip(cands, pre, strict=True) if com >= 0.35)
@@ -294,4 +297,20 @@ def compute_features(ctx: DocContext) -> list[CandidateFeatures]:
             elif r.kind in ("meta", "title"):
                 v["meta"] = 1.0
         out.append(CandidateFeatures(v, notes))
+    # Rotation that nothing on the page explains: a leaflet, a lawsuit article or sales news that
+    # alternates "Reglan" and "metoclopramide" also writes sentences about the drug ("Reglan is
+    # used to ...") and capitalises the brand somewhere; an injector only drops lower-case names
+    # into sentences about something else.
+    explained = {
+        c.canonical
+        for c, f in zip(cands, out, strict=True)
+        if f.values.get("medical_pattern")
+        or (c.term != c.canonical and text[c.kw_start : c.kw_start + 1].isupper())
+    }
+    for c, f in zip(cands, out, strict=True):
+        if f.values.get("rotation") and c.canonical not in explained:
+            f.values["rotation_unexplained"] = 1.0
+            f.notes["rotation_unexplained"] = (
+                f"no sentence on the page is about '{c.canonical}' itself; it only appears in rotated forms"
+            )
     return out

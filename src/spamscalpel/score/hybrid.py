@@ -1,0 +1,39 @@
+"""``hybrid_v1``: the trained model, with the v1 rules deciding where a page-level structure shows.
+
+The learned model judges a candidate by its own features and context words; generated training
+text cannot teach it page-level structure such as one drug rotated through brand and generic forms
+in sentences that are never about the drug (the specimen's pattern), so the model learns to
+ignore it. Where that structure is present, the rules' score stands if it is higher.
+"""
+
+from __future__ import annotations
+
+from . import DocContext, Scored
+from .model import ModelV1
+from .rules import RulesV1
+
+# Features that describe the page rather than the candidate's own context.
+STRUCTURAL = ("rotation_unexplained",)
+
+
+class HybridV1:
+    """model_v1 scores; the v1 rules win where a structural page signal fired and they score higher."""
+
+    name = "hybrid_v1"
+
+    def __init__(self) -> None:
+        self._rules = RulesV1()
+        self._model = ModelV1()
+
+    def score(self, ctx: DocContext) -> list[Scored]:
+        ruled = self._rules.score(ctx)
+        rule_feats = [dict(s.candidate.features) for s in ruled]
+        learned = self._model.score(ctx)
+        out: list[Scored] = []
+        for r, m, feats in zip(ruled, learned, rule_feats, strict=True):
+            m.candidate.features = {**feats, **m.candidate.features}
+            if any(feats.get(k) for k in STRUCTURAL) and r.score > m.score:
+                out.append(Scored(m.candidate, r.score, r.evidence))
+            else:
+                out.append(m)
+        return out
