@@ -242,22 +242,15 @@ def main(argv: list[str] | None = None) -> int:
         # Several files, so that local[2] has partitions to run side by side (one file = one task).
         spark_dir = DEFAULT_DATA / f"throughput-spark-{args.spark_mb:g}mb"
         spark_files = generate(spark_dir, args.spark_mb, shard_mb=max(0.5, args.spark_mb / 8))
-        # A one-record job measures JVM and session start-up, subtracted in the "net" rows.
+        # A one-record job shows what JVM and session start-up alone cost. It is reported as its own
+        # row, not subtracted: start-up varies from run to run (JVM and file caches), and a
+        # difference of two noisy walls can come out meaningless or negative.
         tiny = generate(DEFAULT_DATA / "throughput-spark-tiny", 0.002)
-        startup = measure_spark(tiny, work, "local[1]")["seconds"]
+        rows.append(
+            dict(measure_spark(tiny, work, "local[1]"), method="spamscalpel spark start-up (1-record job)")
+        )
         for master in ("local[1]", "local[2]"):
-            row = measure_spark(spark_files, work, master)
-            rows.append(row)
-            net = max(row["seconds"] - startup, 1e-3)
-            rows.append(
-                dict(
-                    row,
-                    method=f"{row['method']} (net of {startup:.0f} s start-up)",
-                    seconds=round(net, 2),
-                    docs_per_s=round(row["docs"] / net, 1),
-                    mb_per_s=round(row["mb"] / net, 2),
-                )
-            )
+            rows.append(measure_spark(spark_files, work, master))
             print(f"  measured spark {master}", file=sys.stderr)
 
     def rate(method: str, slc: str) -> float | None:
