@@ -21,7 +21,9 @@ def shared_path(*parts: str) -> Path:
 @pytest.fixture(scope="session")
 def specimen() -> tuple[str, list[dict]]:
     text = shared_path("specimen", "hemifacial-spasm.txt").read_text(encoding="utf-8")
-    gold = json.loads(shared_path("specimen", "hemifacial-spasm.spans.json").read_text(encoding="utf-8"))["spans"]
+    gold = json.loads(shared_path("specimen", "hemifacial-spasm.spans.json").read_text(encoding="utf-8"))[
+        "spans"
+    ]
     return text, gold
 
 

@@ -17,7 +17,10 @@ def phrases(text: str) -> list[str]:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("Scientists attribute this to buy metoclopramide online of the skull.", ["buy metoclopramide online"]),
+        (
+            "Scientists attribute this to buy metoclopramide online of the skull.",
+            ["buy metoclopramide online"],
+        ),
         ("Treatment depends on the cause of reglan pills, as well as on", ["reglan pills"]),
         (
             "the view of the fall colou online pharmacy buy symbicort with best prices today in the USA rs. Next",
@@ -34,6 +37,7 @@ def phrases(text: str) -> list[str]:
         ("kamagra prezzo basso e tadalafil generico", ["kamagra prezzo", "tadalafil generico"]),
         ("Try our no fax payday loans now", ["no fax payday loans"]),
         ("The best replica watches shop here", ["replica watches shop"]),
+        ("it said “buy levitra no prescription” again", ["buy levitra no prescription"]),
     ],
 )
 def test_grown_phrases(text: str, expected: list[str]) -> None:

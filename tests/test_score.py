@@ -19,12 +19,17 @@ LEGITIMATE = [
     "Ask your doctor before you combine ibuprofen with warfarin, because the bleeding risk rises.",
     "Tegretol (carbamazepine) and Lioresal (baclofen) are sometimes tried before botulinum toxin injections.",
     "Payday came on Friday, so we paid off the loan for the car and went out for pizza.",
+    "My comment moderation queue is full of bots again; one spam comment just said "
+    "“buy levitra no prescription” and linked to a shop.",
 ]
 
 INJECTED = [
     ("Scientists attribute this to buy metoclopramide online of the structure of the skull.", "pharma"),
     ("Our tomatoes love the sun, cheap viagra australia, and they need water every second day.", "pharma"),
-    ("The fall colou online pharmacy buy symbicort with best prices today in the USA rs are lovely.", "pharma"),
+    (
+        "The fall colou online pharmacy buy symbicort with best prices today in the USA rs are lovely.",
+        "pharma",
+    ),
     ("Take the left fork at the old mill. payday loans no credit check The path then climbs.", "loans"),
     ("Add the flour slowly best online casino bonus and stir until smooth.", "gambling"),
     ("The museum reopens on Monday replica watches for sale and the cafe stays closed.", "replica"),
@@ -88,7 +93,9 @@ def test_unknown_scorer_lists_known_ones() -> None:
 def test_report_schema_roundtrip() -> None:
     from spamscalpel.types import Report
 
-    r = analyze(Document("doc-1", "The fall colou online pharmacy buy zyban with best prices today in the USA rs."))
+    r = analyze(
+        Document("doc-1", "The fall colou online pharmacy buy zyban with best prices today in the USA rs.")
+    )
     d = r.to_dict()
     assert set(d) >= {"id", "verdict", "score", "spans"}
     assert 0.0 <= d["score"] <= 1.0

@@ -90,7 +90,7 @@ def _left_phrases(lexicon_version: str) -> dict[str, tuple[tuple[str, str], ...]
     return {k: tuple(sorted(v, key=lambda p: len(p[0]), reverse=True)) for k, v in by_last.items()}
 
 
-_LAST_WORD = re.compile(r"(\S+)$")
+_LAST_WORD = re.compile(r"([^\W_]+)$")
 
 
 def _is_word_char(ch: str) -> bool:

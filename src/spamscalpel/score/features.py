@@ -47,7 +47,9 @@ _WARNING = re.compile(
     re.IGNORECASE,
 )
 _SPAM_TALK = re.compile(
-    r"\b(?:spam(?:mers?|my|s)?|scam(?:s|mers?)?|fraud(?:ulent)?|counterfeit|fake|rogue|illegal(?:ly)?|unlicensed)\b",
+    r"\b(?:spam(?:mers?|my|s)?|scam(?:s|mers?)?|fraud(?:ulent)?|counterfeit|fake|rogue|illegal(?:ly)?|unlicensed|"
+    # Site owners writing about comment moderation quote the spam they remove.
+    r"(?:spam|comment)\s+filters?|moderation(?:\s+queue)?|moderators?|guestbook|captcha|akismet|bots)\b",
     re.IGNORECASE,
 )
 _MED_PATTERNS_AFTER = re.compile(
@@ -243,7 +245,8 @@ def compute_features(ctx: DocContext) -> list[CandidateFeatures]:
         if doc_warnings >= 2:
             v["discusses_spam"] = min(1.0, doc_warnings / 4)
             notes["discusses_spam"] = f"the page warns about spam, fraud or risks ({doc_warnings} times)"
-        if '"' in before[-3:] or "“" in before[-3:]:
+        opener = before[-3:]
+        if '"' in opener or "“" in opener or "‘" in opener or re.search(r"(?:^|\s)'$", before[-4:]):
             v["quoted"] = 1.0
 
         # Rotation: one drug pushed through brand/generic/modifier forms across the page.
