@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from typing import TYPE_CHECKING
 
 from .detect import Candidate
 from .detect.keywords import candidates_for, has_candidates
@@ -20,11 +21,10 @@ from .score import DocContext, Scored, get_scorer
 from .types import Document, Evidence, Report, Span
 from .view import TextView, plain_view
 
+if TYPE_CHECKING:
+    from .analyze import Config
+
 _EDGE_JUNK = " \t\r\n\u00a0,;:.!?\"'“”‘’()[]{}<>|-–—/"
-_HEADLINE_COMMERCIAL = re.compile(
-    r"^\W*(?:buy|order|purchase|cheap|generic|discount|no[- ]prescription|without\s+(?:a\s+)?prescription)\b",
-    re.IGNORECASE,
-)
 
 
 def _view_for(doc: Document) -> TextView:
@@ -133,7 +133,8 @@ def _spam_page_evidence(view: TextView, scored: list[Scored], kept: list[Scored]
     return ev
 
 
-def run_pipeline(doc: Document, cfg) -> Report:
+def run_pipeline(doc: Document, cfg: Config) -> Report:
+    """Analyse one document with the given configuration (``analyze`` validates and calls this)."""
     view = _view_for(doc)
     cands = find_candidates(view)
     if not cands:
