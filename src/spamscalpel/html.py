@@ -16,7 +16,7 @@ import bisect
 import re
 from dataclasses import dataclass
 from html.entities import html5 as _HTML5_ENTITIES
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
 from .css import (
     ACCESSIBLE_CODES,
@@ -28,7 +28,7 @@ from .css import (
     parse_stylesheet,
     same_color,
 )
-from .view import Link, Region, TextView
+from .view import Link, Region, TextView, link_domain
 
 __all__ = ["html_view", "selector_path", "link_domain", "is_off_domain", "looks_like_html"]
 
@@ -506,18 +506,6 @@ _SECOND_LEVEL = frozenset(
     co.in net.in org.in co.kr com.cn net.cn org.cn com.tw com.hk com.sg com.my com.mx com.ar
     com.tr com.ua co.il co.id com.ph com.pk com.ng com.eg""".split()
 )
-
-
-def link_domain(href: str | None) -> str:
-    """The host of an absolute (or protocol-relative) link, lower case, without ``www.``; "" if none."""
-    if not href:
-        return ""
-    try:
-        host = urlsplit(href.strip()).hostname or ""
-    except ValueError:
-        return ""
-    host = host.rstrip(".")
-    return host[4:] if host.startswith("www.") else host
 
 
 def _site(host: str) -> str:

@@ -80,14 +80,15 @@ def plain_view(text: str) -> TextView:
     return TextView(text=text, raw=text)
 
 
-def link_domain_of(url: str | None) -> str:
-    """The host of ``url`` without a leading ``www.``, lower case ("" when there is none)."""
-    if not url:
+def link_domain(href: str | None) -> str:
+    """The host of an absolute (or protocol-relative) link, lower case, without ``www.``; "" if none."""
+    if not href:
         return ""
     from urllib.parse import urlsplit
 
     try:
-        host = urlsplit(url if "//" in url else "//" + url).hostname or ""
+        host = urlsplit(href.strip()).hostname or ""
     except ValueError:
         return ""
+    host = host.rstrip(".")
     return host[4:] if host.startswith("www.") else host

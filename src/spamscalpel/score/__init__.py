@@ -30,6 +30,8 @@ class DocContext:
     candidates: list[Candidate]
     sentence_starts: list[int] = field(default_factory=list)
     sentence_ends: list[int] = field(default_factory=list)
+    # compute_features(ctx) fills this once, so scorers that combine others do not redo it.
+    features: list | None = None
 
     @classmethod
     def build(cls, view: TextView, lexicon: Lexicon, candidates: list[Candidate]) -> DocContext:

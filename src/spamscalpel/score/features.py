@@ -13,7 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from ..detect import Candidate
-from ..view import link_domain_of
+from ..view import link_domain
 from . import DocContext
 
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
@@ -118,6 +118,17 @@ def _next_word(text: str, pos: int) -> tuple[str, str]:
 
 def compute_features(ctx: DocContext) -> list[CandidateFeatures]:
     """Features for every candidate of the document, in the order of ``ctx.candidates``."""
+    if ctx.features is None:
+        ctx.features = _compute_features(ctx)
+    return ctx.features
+
+
+def term_detail(c: Candidate) -> str:
+    """Readable evidence for the bare-term signal: which category the keyword belongs to."""
+    return f"'{c.term}' is a {c.category} term" + (f" ({c.canonical})" if c.canonical != c.term else "")
+
+
+def _compute_features(ctx: DocContext) -> list[CandidateFeatures]:
     view, lex, text = ctx.view, ctx.lexicon, ctx.view.text
     cands = ctx.candidates
     # Document-level tallies.
@@ -143,7 +154,7 @@ def compute_features(ctx: DocContext) -> list[CandidateFeatures]:
     )
     # A page that talks about spam, scams or counterfeit drugs quotes spam phrases on purpose.
     doc_warnings = len(_SPAM_TALK.findall(text))
-    base_domain = link_domain_of(view.base_url) if view.base_url else ""
+    base_domain = link_domain(view.base_url) if view.base_url else ""
 
     out: list[CandidateFeatures] = []
     for i, c in enumerate(cands):
@@ -291,7 +302,7 @@ def compute_features(ctx: DocContext) -> list[CandidateFeatures]:
                 v["hidden"] = 1.0
                 notes["hidden"] = f"inside hidden content ({r.detail})"
             elif r.kind == "link" and r.href:
-                dom = link_domain_of(r.href)
+                dom = link_domain(r.href)
                 off = bool(base_domain) and dom != base_domain
                 v["link"] = 1.0 if off or not base_domain else 0.5
                 notes["link"] = f"anchor text of a link to {dom or r.href}" + (

@@ -26,13 +26,12 @@ class HybridV1:
         self._model = ModelV1()
 
     def score(self, ctx: DocContext) -> list[Scored]:
+        # Both scorers read the same features (computed once per document, cached on ctx).
         ruled = self._rules.score(ctx)
-        rule_feats = [dict(s.candidate.features) for s in ruled]
         learned = self._model.score(ctx)
         out: list[Scored] = []
-        for r, m, feats in zip(ruled, learned, rule_feats, strict=True):
-            m.candidate.features = {**feats, **m.candidate.features}
-            if any(feats.get(k) for k in STRUCTURAL) and r.score > m.score:
+        for r, m in zip(ruled, learned, strict=True):
+            if any(m.candidate.features.get(k) for k in STRUCTURAL) and r.score > m.score:
                 out.append(Scored(m.candidate, r.score, r.evidence))
             else:
                 out.append(m)

@@ -31,7 +31,7 @@ from pathlib import Path
 
 from ..types import Evidence
 from . import DocContext, Scored
-from .features import CandidateFeatures, compute_features
+from .features import CandidateFeatures, compute_features, term_detail
 
 MODEL_PATH = Path(__file__).resolve().parent / "data" / "model_v1.bin.gz"
 FORMAT = "spamscalpel-model-v1"
@@ -335,9 +335,7 @@ class ModelV1:
             for val, name, detail in contrib[:_EVIDENCE_MAX]:
                 if name:  # a v1 feature: its own readable note
                     if name in ("strength", "spam_keyword"):
-                        detail = f"'{cand.term}' is a {cand.category} term" + (
-                            f" ({cand.canonical})" if cand.canonical != cand.term else ""
-                        )
+                        detail = term_detail(cand)
                     evidence.append(Evidence(_v1_kind(name), detail or name.replace("_", " "), round(val, 3)))
                 else:
                     evidence.append(Evidence("context", describe(detail), round(val, 3)))

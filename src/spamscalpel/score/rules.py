@@ -10,7 +10,7 @@ import math
 
 from ..types import Evidence
 from . import DocContext, Scored
-from .features import compute_features
+from .features import compute_features, term_detail
 
 # feature -> (weight, evidence kind). Positive weights point to injection.
 WEIGHTS: dict[str, tuple[float, str]] = {
@@ -58,9 +58,7 @@ class RulesV1:
                 w, kind = WEIGHTS[name]
                 z += w * val
                 if name in ("strength", "spam_keyword"):
-                    detail = f"'{cand.term}' is a {cand.category} term" + (
-                        f" ({cand.canonical})" if cand.canonical != cand.term else ""
-                    )
+                    detail = term_detail(cand)
                 elif name == "doc_commercial":
                     detail = "the page holds several commercial spam phrases"
                 else:
