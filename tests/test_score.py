@@ -100,3 +100,44 @@ def test_report_schema_roundtrip() -> None:
     assert set(d) >= {"id", "verdict", "score", "spans"}
     assert 0.0 <= d["score"] <= 1.0
     assert Report.from_dict(d).to_dict() == d
+
+
+# A spun block: three sentences, each carrying a sales phrase, pasted into a sentence of the page.
+_HOST_HEAD = "The bridge over the river was finished in the spring and the village held a fair near "
+_SPUN = (
+    "Ask your pharmacist which form suits you best buy cialis online before the trip. "
+    "Keep the tablets dry and cool cheap levitra no prescription in a closed box. "
+    "Most people feel fine after a week viagra 100mg best price and carry on as usual."
+)
+_HOST_TAIL = " the old mill, where the miller sold bread and cider to the visitors."
+
+
+@pytest.mark.parametrize("scorer", ["rules_v1", "model_v1"])
+def test_spun_block_pasted_mid_sentence_is_one_span(scorer: str) -> None:
+    text = _HOST_HEAD + _SPUN + _HOST_TAIL
+    report = analyze(text, Config(scorer=scorer))
+    assert [(s.start, s.end) for s in report.spans] == [(len(_HOST_HEAD), len(_HOST_HEAD) + len(_SPUN))]
+    assert report.spans[0].evidence[0].kind == "spun_block"
+
+
+def test_spun_block_in_an_html_paragraph_is_one_span() -> None:
+    html = f"<html><body><p>The bridge was finished in the spring.</p><p>{_SPUN}</p><p>The mill sold bread.</p></body></html>"
+    report = analyze(Document(id="h", text=html, format="html"))
+    start = html.index(_SPUN)
+    assert [(s.start, s.end) for s in report.spans] == [(start, start + len(_SPUN))]
+    assert report.spans[0].text == _SPUN
+
+
+def test_phrases_scattered_through_a_page_are_cut_one_by_one() -> None:
+    text = (
+        "The bridge over the river was finished in the spring, buy cialis online. The village held a fair. "
+        "Farmers brought their cattle and sheep to the market square. Children ran between the stalls. "
+        "The band played until late cheap levitra no prescription and nobody went home early. It rained. "
+        "The mayor gave a short speech about the harvest. Later viagra 100mg best price was the talk of the town."
+    )
+    report = analyze(text)
+    assert [s.text for s in report.spans] == [
+        "buy cialis online",
+        "cheap levitra no prescription",
+        "viagra 100mg best price",
+    ]

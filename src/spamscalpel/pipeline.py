@@ -176,10 +176,7 @@ def run_pipeline(doc: Document, cfg: Config) -> Report:
             )
         )
     spans = _merge_overlaps(spans)
-    if not view.is_html:
-        spans = _grow_blocks(
-            doc, view, spans, canon, [sc.candidate for sc in scored if sc.score < cfg.threshold]
-        )
+    spans = _grow_blocks(doc, view, spans, canon, [sc.candidate for sc in scored if sc.score < cfg.threshold])
     doc_ev = _spam_page_evidence(view, scored, kept)
     if not spans and doc_ev:
         # A doorway page written to look editorial: the page is the spam, so report its keyword phrases.
@@ -219,6 +216,35 @@ def _whole_link(raw: str, rs: int, re_: int) -> tuple[int, int]:
 
 _BLOCK_MIN_SPANS = 3
 _BLOCK_MAX_GAP = 350
+# A sentence end: terminal punctuation (plus closing quotes) and space, or a line break.
+_SENT_BREAK = re.compile(r"(?<=[.!?])[\"'”’)]*\s+|\n")
+# A sentence glued on mid-line: "... At least Your doctor may ...": a lower-case word, a space, then
+# a capitalised ordinary word (checked against the common-word list, so names do not count).
+_GLUE = re.compile(r"(?<=[a-z,;])[ \t]+(?=([A-Z][a-z]+)\b)")
+
+
+def _to_view(view: TextView, rs: int, re_: int) -> tuple[int, int]:
+    """The view range whose raw image is ``[rs, re_)`` (identity for plain text)."""
+    if view.raw_starts is None or view.raw_ends is None:
+        return rs, re_
+    return bisect.bisect_left(view.raw_starts, rs), bisect.bisect_right(view.raw_ends, re_)
+
+
+def _glued_start(text: str, start: int, first: int) -> int:
+    """Where a spun block begins inside the sentence ``[start, first)`` that its first phrase sits in.
+
+    Injectors paste blocks at any space, so the block's first sentence often hangs on the end of a
+    sentence of the page ("... At least [Your doctor may change ...]"). The block then begins at the
+    last capitalised ordinary word that follows a lower-case word with no punctuation between.
+    """
+    from .lexicon import load_common_words
+
+    common = load_common_words()
+    best = start
+    for m in _GLUE.finditer(text, start, first):
+        if m.group(1).lower() in common:
+            best = m.end()
+    return best
 
 
 def _grow_blocks(
@@ -228,52 +254,86 @@ def _grow_blocks(
     canon: dict[tuple[int, int], str],
     others: list[Candidate],
 ) -> list[Span]:
-    """Grow a run of close spam phrases into the spun text block that carries them.
+    """Grow a run of spam phrases in consecutive sentences into the spun text block that carries them.
 
-    Injectors paste whole paragraphs of spun text with anchors every sentence or two; the block,
-    not just its anchors, is the injection. A run needs phrases within a few hundred characters of
-    each other, no paragraph break between them, and at least two different products (one drug
-    rotated through a page is keyword substitution, cut word by word). Three such phrases make a
-    block; two do when the text between them is itself drug prose (other drug names that were not
-    reported), the mark of spun pharmacy text rather than two templates in an ordinary paragraph.
+    Injectors paste whole paragraphs of spun text with an anchor in every sentence or so; the block,
+    not just its anchors, is the injection. A run needs phrases in the same or neighbouring
+    sentences (at most one sentence without a phrase between two of them), no paragraph break
+    between them, and either three phrases, or two when the text between them is itself drug prose
+    (other drug names that were not reported), the mark of spun pharmacy text rather than two
+    templates in an ordinary paragraph. One drug rotated through a page in sentences far apart is
+    keyword substitution and is cut word by word. In HTML only text phrases grow (a link or a hidden
+    block is already reported whole), and a block never leaves its paragraph.
     """
     if len(spans) < 2:
         return spans
     text = view.text
+    para = "\n" if view.is_html else "\n\n"
     other_starts = sorted(c.start for c in others if c.category == "pharma")
     out: list[Span] = []
-    run: list[Span] = []
+    run: list[tuple[int, int, Span]] = []
 
     def flush() -> None:
-        products = {canon.get((s.start, s.end), s.text.lower()) for s in run}
-        start = _sentence_start(text, run[0].start)
-        end = _sentence_end(text, run[-1].end)
+        products = {canon.get((sp.start, sp.end), sp.text.lower()) for _, _, sp in run}
+        start = _sentence_start(text, run[0][0])
+        glued = _glued_start(text, start, run[0][0])
+        end = _sentence_end(text, run[-1][1])
+        while end > run[-1][1] and text[end - 1].isspace():
+            end -= 1
+        # A block stands apart from the page: it starts or ends a paragraph, or it was pasted into a
+        # sentence of the page (glued on at the start, or the page's sentence running on after it).
+        head = text[:start].rstrip(" \t")
+        tail = text[end:].lstrip(" \t")
+        head_apart = not head or head.endswith("\n") or glued > start
+        tail_apart = not tail or tail[0] == "\n" or tail[0].islower()
+        apart = head_apart and tail_apart
+        start = glued
         lo, hi = bisect.bisect_left(other_starts, start), bisect.bisect_left(other_starts, end)
         drug_prose = hi - lo >= 1
-        if len(products) >= 2 and (len(run) >= _BLOCK_MIN_SPANS or (len(run) == 2 and drug_prose)):
-            best = max(run, key=lambda s: s.score)
+        dense = _dense(text, run)
+        big = (
+            len(run) >= _BLOCK_MIN_SPANS
+            and dense
+            and (apart or (len(products) >= 2 and (head_apart or tail_apart)))
+        )
+        if big or (len(run) == 2 and dense and apart and drug_prose):
+            best = max((sp for _, _, sp in run), key=lambda sp: sp.score)
             detail = f"{len(run)} spam phrases within one block of text"
-            if drug_prose and len(run) < _BLOCK_MIN_SPANS:
+            if not big:
                 detail += f" around {hi - lo} other drug name(s)"
             ev = (Evidence("spun_block", detail, 0.5), *best.evidence)
-            out.append(Span(start, end, doc.text[start:end], best.category, best.score, ev))
+            rs, re_ = view.to_raw(start, end)
+            out.append(Span(rs, re_, doc.text[rs:re_], best.category, best.score, ev))
         else:
-            out.extend(run)
+            out.extend(sp for _, _, sp in run)
         run.clear()
 
-    for s in spans:
-        if run and (s.start - run[-1].end > _BLOCK_MAX_GAP or "\n\n" in text[run[-1].end : s.start]):
-            flush()
-        run.append(s)
-    flush()
-    return out
+    for sp in spans:
+        if view.is_html and sp.source in ("hidden", "link"):
+            out.append(sp)
+            continue
+        vs, ve = _to_view(view, sp.start, sp.end)
+        if run:
+            between = text[run[-1][1] : vs]
+            if vs - run[-1][1] > _BLOCK_MAX_GAP or para in between or len(_SENT_BREAK.findall(between)) > 2:
+                flush()
+        run.append((vs, ve, sp))
+    if run:
+        flush()
+    out.sort(key=lambda sp: (sp.start, -sp.end))
+    return _merge_overlaps(out)
+
+
+def _dense(text: str, run: list[tuple[int, int, Span]]) -> bool:
+    """Every two neighbouring phrases of the run sit in the same or the next sentence."""
+    return all(len(_SENT_BREAK.findall(text[a[1] : b[0]])) <= 1 for a, b in zip(run, run[1:], strict=False))
 
 
 def _sentence_start(text: str, pos: int) -> int:
     floor = max(0, pos - 400)
     best = floor
-    for m in re.finditer(r"(?<=[.!?])[\"'”’)]*\s+|\n", text[floor:pos]):
-        best = floor + m.end()
+    for m in _SENT_BREAK.finditer(text, floor, pos):
+        best = m.end()
     return best if best < pos else pos
 
 
