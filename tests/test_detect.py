@@ -38,6 +38,12 @@ def phrases(text: str) -> list[str]:
         ("Try our no fax payday loans now", ["no fax payday loans"]),
         ("The best replica watches shop here", ["replica watches shop"]),
         ("it said “buy levitra no prescription” again", ["buy levitra no prescription"]),
+        # A URL pasted before a sales anchor belongs to it; before a bare drug name it does not.
+        (
+            "spelt out in the http://shop-example.life/#vrwkr buy metoclopramide online preamble",
+            ["http://shop-example.life/#vrwkr buy metoclopramide online"],
+        ),
+        ("Read more at www.nhs.uk metformin is a diabetes medicine.", ["metformin"]),
     ],
 )
 def test_grown_phrases(text: str, expected: list[str]) -> None:

@@ -141,3 +141,44 @@ def test_phrases_scattered_through_a_page_are_cut_one_by_one() -> None:
         "cheap levitra no prescription",
         "viagra 100mg best price",
     ]
+
+
+def _features(text: str) -> dict[str, dict[str, float]]:
+    from spamscalpel.lexicon import load_lexicon
+    from spamscalpel.pipeline import find_candidates
+    from spamscalpel.score import DocContext
+    from spamscalpel.score.features import compute_features
+    from spamscalpel.view import plain_view
+
+    view = plain_view(text)
+    ctx = DocContext.build(view, load_lexicon(), find_candidates(view))
+    return {
+        text[c.start : c.end]: f.values for c, f in zip(ctx.candidates, compute_features(ctx), strict=True)
+    }
+
+
+def test_drug_on_a_page_about_something_else_is_off_topic() -> None:
+    garden = (
+        "We planted the tomatoes in May. The beans climbed the fence by June. "
+        "Our neighbour lent us a ladder sertraline for the apple tree. The pears were late this year."
+    )
+    leaflet = (
+        "Sertraline is an antidepressant. Nausea and sleep problems are common in the first weeks. "
+        "Tell your doctor if the symptoms get worse. Take sertraline at the same time each day."
+    )
+    complaint = (
+        "Spam again: the spam filter let through forty comments selling sertraline to my garden blog. "
+        "We planted the tomatoes in May. The beans climbed the fence by June."
+    )
+    assert _features(garden)["sertraline"].get("drug_off_topic") == 1.0
+    assert _features(garden)["sertraline"].get("sentence_off_topic") == 1.0
+    assert _features(leaflet)["Sertraline"].get("sentence_off_topic") is None
+    assert _features(leaflet)["sertraline"].get("sentence_off_topic") is None
+    assert not _features(complaint)["sertraline"].get("drug_off_topic")
+
+
+def test_dose_followed_by_a_schedule_reads_as_dosing() -> None:
+    feats = _features("The usual dose is tadalafil 5 mg once daily with or without food.")
+    assert feats["tadalafil 5 mg"].get("medical_pattern") == 1.0
+    feats = _features("The garden looks lovely tadalafil 5 mg cheap and green.")
+    assert not any(f.get("medical_pattern") for f in feats.values())

@@ -90,7 +90,9 @@ def realworld(path: Path | None = None) -> list[Item] | None:
                 # Some records are raw HTML/PHP files: read them as the CLI would (sniffed format).
                 fmt = "html" if looks_like_html(r["text"]) else "text"
                 items.append(
-                    Item(r["id"], r["text"], r["kind"], tuple((s["start"], s["end"]) for s in r["spans"]), fmt)
+                    Item(
+                        r["id"], r["text"], r["kind"], tuple((s["start"], s["end"]) for s in r["spans"]), fmt
+                    )
                 )
             except (ValueError, KeyError) as exc:
                 raise ValueError(f"{path}:{lineno}: bad record: {exc}") from exc
@@ -306,7 +308,7 @@ def gate_datasets() -> dict[str, list[Item]]:
     return ds
 
 
-def gate_metrics(scorer: str = "rules_v1") -> dict[str, dict]:
+def gate_metrics(scorer: str = "hybrid_v1") -> dict[str, dict]:
     """Metrics of one spamscalpel scorer on the gate datasets."""
     sysm = Spamscalpel(scorer)
     return {name: score(items, sysm.predict(items)) for name, items in gate_datasets().items()}
@@ -346,7 +348,11 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--synthetic-n", type=int, default=400, help="documents in the synthetic test split")
     ap.add_argument("--seed", type=int, default=SYNTH_TEST_SEED)
-    ap.add_argument("--scorers", default="rules_v1", help="comma-separated spamscalpel scorers")
+    ap.add_argument(
+        "--scorers",
+        default="hybrid_v1,rules_v1,model_v1",
+        help="comma-separated spamscalpel scorers (the first is the one --pin pins: the default scorer)",
+    )
     ap.add_argument("--no-spamassassin", action="store_true", help="skip the SpamAssassin baseline")
     ap.add_argument("--out", type=Path, default=ROOT / "bench" / "out" / "accuracy.json")
     ap.add_argument("--pin", action="store_true", help="rewrite tests/fixtures/eval/floors.json and exit")

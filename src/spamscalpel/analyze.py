@@ -13,7 +13,7 @@ class Config:
     """Knobs of one analysis run. Constructing it does no work."""
 
     threshold: float = 0.5  # a candidate scoring at least this is reported as a span
-    scorer: str = "rules_v1"  # name of a registered scorer (see spamscalpel.score)
+    scorer: str = "hybrid_v1"  # name of a registered scorer (see spamscalpel.score)
     max_chars: int = 20_000_000  # longer inputs are rejected with a clear error
 
 

@@ -273,6 +273,15 @@ def _grow_left(text: str, pos: int, lex: Lexicon, cand: Candidate, hits_end: dic
                 cand.dose = cand.dose or d.group(0)
                 pos = j - len(d.group(0))
                 continue
+            # A URL pasted right before a sales anchor ("http://shop.example/#x buy cialis online").
+            token = re.search(r"\S{4,300}$", text[max(0, j - 300) : j])
+            sales = cand.modifiers or cand.foreign or cand.template or cand.kind != "drug"
+            if token and sales and not cand.url and _looks_like_url(token.group(0).lower()):
+                u = _URL.fullmatch(token.group(0).rstrip(".,;:"))
+                if u and token.group(0)[-1] not in ".,;:":
+                    cand.url = u.group(0)
+                    pos = j - len(token.group(0))
+                    continue
             break
         phrase, kind, k = found
         (cand.foreign if kind == "foreign" else cand.modifiers).append(phrase)

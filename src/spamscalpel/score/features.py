@@ -8,9 +8,11 @@ the whole document (rotation of one drug through brand/generic/modifier forms, c
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from collections import defaultdict
 from dataclasses import dataclass
+from pathlib import Path
 
 from ..detect import Candidate
 from ..view import link_domain
@@ -58,6 +60,12 @@ _MED_PATTERNS_AFTER = re.compile(
     r"\bwill\b|\bdoes\b|\bdid\b|\bcomes\b|\bcontains?\b|\bmust\b|\bshould\b)",
     re.IGNORECASE,
 )
+# A dosing schedule after "<drug> <dose>": "tadalafil 5 mg once daily", "... twice a day".
+_DOSING_AFTER = re.compile(
+    r"\s*(?:once|twice|three\s+times|four\s+times|daily|a\s+day|per\s+day|each\s+day|every\b|"
+    r"at\s+night|at\s+bedtime|in\s+the\s+morning|orally|by\s+mouth|for\s+\d+\s+(?:days|weeks|months))",
+    re.IGNORECASE,
+)
 _MED_PATTERNS_BEFORE = re.compile(
     r"(?:\(\s*|\btaking\s+|\btake\s+|\btook\s+|\bprescribed\s+|\bprescribing\s+|\buse\s+of\s+|\btreatment\s+with\s+|"
     r"\btreated\s+with\s+|\bdose\s+of\s+|\bdoses\s+of\s+|\breceived\s+|\breceiving\s+|\bsuch\s+as\s+|\bincluding\s+|"
@@ -65,6 +73,18 @@ _MED_PATTERNS_BEFORE = re.compile(
     r"\bcalled\s+|\bmaker\s+of\s+|\bbrand\s+name\s+|\band\s+|\bor\s+|,\s*)$",
     re.IGNORECASE,
 )
+
+
+_HEALTH_PATH = Path(__file__).with_name("data") / "health_words.txt"
+# A page is about health when at least this share of its sentences uses a health word.
+_HEALTH_PAGE_SHARE = 0.15
+
+
+@functools.cache
+def load_health_words() -> frozenset[str]:
+    """Words that mark a sentence as being about health or medicine (``data/health_words.txt``)."""
+    lines = _HEALTH_PATH.read_text(encoding="utf-8").splitlines()
+    return frozenset(w.strip() for w in lines if w.strip() and not w.startswith("#"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,6 +172,19 @@ def _compute_features(ctx: DocContext) -> list[CandidateFeatures]:
     n_sentences = max(
         1, sum(1 for a, b in zip(ctx.sentence_starts, ctx.sentence_ends, strict=True) if text[a:b].strip())
     )
+    # Health topic: which sentences use a health word outside the candidates themselves ("buy
+    # cheap pills" must not make its own sentence medical).
+    health = load_health_words()
+    blanked = list(text)
+    for c in cands:
+        blanked[c.start : c.end] = " " * (c.end - c.start)
+    plain = "".join(blanked)
+    healthy_sentences = {
+        a
+        for a, b in zip(ctx.sentence_starts, ctx.sentence_ends, strict=True)
+        if any(w.lower() in health for w in _WORD.findall(plain[a:b]))
+    }
+    health_share = len(healthy_sentences) / n_sentences
     # A page that talks about spam, scams or counterfeit drugs quotes spam phrases on purpose.
     doc_warnings = len(_SPAM_TALK.findall(text))
     base_domain = link_domain(view.base_url) if view.base_url else ""
@@ -233,7 +266,10 @@ def _compute_features(ctx: DocContext) -> list[CandidateFeatures]:
                 notes["inside_word"] = "inserted inside a word"
 
         # Legitimate patterns around a drug name.
-        if c.kind in ("drug", "spam_drug") and not c.modifiers and not c.template:
+        if c.dose and not c.modifiers and not c.template and _DOSING_AFTER.match(after):
+            v["medical_pattern"] = 1.0
+            notes["medical_pattern"] = f"'{text[c.start : c.end]}' is followed by how often to take it"
+        elif c.kind in ("drug", "spam_drug") and not c.modifiers and not c.template:
             if _MED_PATTERNS_AFTER.match(after) or _MED_PATTERNS_BEFORE.search(
                 text[max(0, c.start - 30) : c.start]
             ):
@@ -287,6 +323,18 @@ def _compute_features(ctx: DocContext) -> list[CandidateFeatures]:
                 f"{c.category} comes up in {len(cat_sentences[c.category])} of {n_sentences} sentences: "
                 "the page is about something else"
             )
+        # Off-topic drug: a drug name on a page that is not about health, or in a sentence that is not.
+        if c.category == "pharma":
+            # (A page that talks about spam names the drugs it is pestered with: that explains it.)
+            if health_share < _HEALTH_PAGE_SHARE and doc_warnings < 2:
+                v["drug_off_topic"] = 1.0
+                notes["drug_off_topic"] = (
+                    f"{len(healthy_sentences)} of {n_sentences} sentences are about health: "
+                    "the page is about something else"
+                )
+            if s_start not in healthy_sentences:
+                v["sentence_off_topic"] = 1.0
+                notes["sentence_off_topic"] = "nothing else in the sentence is about health"
         # Obfuscated spelling (v1agra, s y n t h r o i d, Cyrillic look-alikes): nobody writes a drug
         # name like that except to slip past filters.
         if kw and re.sub(r"\s+", " ", kw.casefold()) != c.term and not kw.casefold().startswith(c.term):
