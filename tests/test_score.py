@@ -182,3 +182,16 @@ def test_dose_followed_by_a_schedule_reads_as_dosing() -> None:
     assert feats["tadalafil 5 mg"].get("medical_pattern") == 1.0
     feats = _features("The garden looks lovely tadalafil 5 mg cheap and green.")
     assert not any(f.get("medical_pattern") for f in feats.values())
+
+
+def test_grammar_signs_of_a_pasted_drug_name() -> None:
+    feats = _features("The law changed in 2003. seroquel, it turns out, needs a licence.")
+    assert feats["seroquel"].get("lowercase_start") == 1.0
+    feats = _features("Seroquel is used for schizophrenia. It can cause weight gain.")
+    assert not feats["Seroquel"].get("lowercase_start")
+    feats = _features("Nobody approves the translations.seroquel\n\nThe next part is about music.")
+    assert feats["seroquel"].get("glued_punct") == 1.0
+    feats = _features("Prices fell last year. Generic adderall sildenafil costs far less now.")
+    assert feats["Generic adderall sildenafil"].get("drug_pair") == 1.0
+    feats = _features("Ask about sildenafil (Viagra) or tadalafil, both used for erectile dysfunction.")
+    assert not any(f.get("drug_pair") for f in feats.values())

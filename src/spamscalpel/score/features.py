@@ -136,6 +136,25 @@ def _next_word(text: str, pos: int) -> tuple[str, str]:
     return (m.group(2), m.group(1)) if m else ("", text[pos : pos + 3])
 
 
+def _drug_pair(phrase: str, c: Candidate, lex) -> str:
+    """Two keywords of different drugs separated by spaces only, inside one candidate phrase."""
+    if len(c.keywords) < 2:
+        return ""
+    low = phrase.lower()
+    found = []
+    for k in c.keywords:
+        t = lex.terms.get(k)
+        if t is None or t.category != "pharma":
+            continue
+        for m in re.finditer(rf"(?<!\w){re.escape(k)}(?!\w)", low):
+            found.append((m.start(), m.end(), t.canonical))
+    found.sort()
+    for (s1, e1, c1), (s2, e2, c2) in zip(found, found[1:], strict=False):
+        if c1 != c2 and s2 > e1 and not low[e1:s2].strip():
+            return phrase[s1:e2]
+    return ""
+
+
 def compute_features(ctx: DocContext) -> list[CandidateFeatures]:
     """Features for every candidate of the document, in the order of ``ctx.candidates``."""
     if ctx.features is None:
@@ -216,6 +235,22 @@ def _compute_features(ctx: DocContext) -> list[CandidateFeatures]:
         if brand and kw.islower() and not at_sentence_start and kw.isalpha() is not False:
             v["lowercase_brand"] = 1.0
             notes["lowercase_brand"] = f"brand name '{kw}' written in lower case mid-sentence"
+
+        # A drug name in lower case opening a sentence: editors capitalise the first word of a
+        # sentence; a keyword pasted after a full stop stays as the spammer typed it.
+        first = text[c.start : c.start + 1]
+        if c.category == "pharma" and at_sentence_start and first.islower() and s_start > 0:
+            v["lowercase_start"] = 1.0
+            notes["lowercase_start"] = f"'{text[c.start : c.end]}' opens a sentence in lower case"
+        # Pasted straight after the end of a sentence, with no space: "... is needed.online casino".
+        if c.start >= 2 and text[c.start - 1] in ".!?;:" and text[c.start - 2].isalnum():
+            v["glued_punct"] = 1.0
+            notes["glued_punct"] = f"glued to the end of a sentence: '{text[c.start - 2 : c.start]}{kw}'"
+        # Two different drugs back to back with nothing between ("Generic adderall sildenafil").
+        pair = _drug_pair(text[c.start : c.end], c, lex)
+        if pair:
+            v["drug_pair"] = 1.0
+            notes["drug_pair"] = f"two different drugs side by side: '{pair}'"
 
         # A brand capitalised as a proper noun while its modifiers stay lower case: editorial style.
         mods_text = text[c.start : c.kw_start] + text[c.kw_end : c.end]
