@@ -226,3 +226,18 @@ def test_clean_example():
     r = run("clean", "--example")
     assert r.returncode == 1
     assert r.stdout.startswith(b"<!DOCTYPE html>") and b"</html>" in r.stdout
+
+
+@pytest.mark.parametrize("scorer", ["rules_v1", "model_v1", "hybrid_v1"])
+def test_scan_with_each_builtin_scorer(docs, scorer):
+    r = run("scan", "--scorer", scorer, str(docs / "spam.txt"), str(docs / "clean.txt"))
+    assert r.returncode == 1, r.stderr
+    reps = {rep["id"]: rep for rep in jsonl(r.stdout)}
+    assert reps[str(docs / "spam.txt")]["verdict"] != "clean"
+    assert reps[str(docs / "clean.txt")]["verdict"] == "clean"
+
+
+def test_scan_rejects_an_unknown_scorer(docs):
+    r = run("scan", "--scorer", "nope", str(docs / "spam.txt"))
+    assert r.returncode == 2
+    assert b"invalid choice" in r.stderr and b"hybrid_v1" in r.stderr

@@ -195,3 +195,10 @@ def test_grammar_signs_of_a_pasted_drug_name() -> None:
     assert feats["Generic adderall sildenafil"].get("drug_pair") == 1.0
     feats = _features("Ask about sildenafil (Viagra) or tadalafil, both used for erectile dysfunction.")
     assert not any(f.get("drug_pair") for f in feats.values())
+
+
+def test_lower_case_list_items_and_dosing_after_a_dose_are_not_injections() -> None:
+    feats = _features("Pack these for the trip:\n  • antacids\n  • cortisone creams\n  • cough drops")
+    assert not any(f.get("lowercase_start") for f in feats.values())
+    feats = _features("Men were randomised to placebo or Cialis 20 mg taken on demand for 12 weeks.")
+    assert feats["Cialis 20 mg"].get("medical_pattern") == 1.0

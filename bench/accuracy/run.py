@@ -142,7 +142,9 @@ class Spamscalpel:
     def available(self) -> str | None:
         try:
             from spamscalpel.analyze import Config, analyze
+            from spamscalpel.score import get_scorer
 
+            get_scorer(self.scorer)  # a scorer whose weights are missing says so here
             analyze("probe", Config(scorer=self.scorer))
         except Exception as exc:  # noqa: BLE001 - an unknown or broken scorer is reported, not fatal
             return f"{type(exc).__name__}: {exc}"

@@ -25,6 +25,23 @@ def add_common_input_args(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--threshold", type=float, default=None, help="analyze threshold (default: the Config default)"
     )
+    from .scan import add_scorer_argument
+
+    add_scorer_argument(p)
+
+
+def config_from_args(args: argparse.Namespace):
+    """The analysis Config for parsed ``corpus``/``spark`` arguments."""
+    from dataclasses import replace
+
+    from ..analyze import Config
+
+    cfg = Config()
+    if args.threshold is not None:
+        cfg = replace(cfg, threshold=args.threshold)
+    if getattr(args, "scorer", None):
+        cfg = replace(cfg, scorer=args.scorer)
+    return cfg
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -55,12 +72,11 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 def options_from_args(args: argparse.Namespace):
     """Build RunOptions from parsed arguments."""
-    from ..analyze import Config
     from ..io.readers import ReaderOptions
     from ..io.writers import CleanOptions
     from ..run.local import RunOptions
 
-    config = Config() if args.threshold is None else Config(threshold=args.threshold)
+    config = config_from_args(args)
     return RunOptions(
         fmt=getattr(args, "fmt", "auto"),
         reader=ReaderOptions(text_key=args.text_key, id_key=args.id_key, html_key=args.html_key),

@@ -19,6 +19,30 @@ def example_path() -> Path:
     return Path(str(files("spamscalpel") / "examples" / "allotment.html"))
 
 
+def add_scorer_argument(p: argparse.ArgumentParser) -> None:
+    """``--scorer``: which registered scorer judges the candidates."""
+    from ..analyze import DEFAULT_CONFIG
+    from ..score import SCORERS
+
+    p.add_argument(
+        "--scorer",
+        choices=sorted(SCORERS),
+        default=None,
+        help=f"scorer for candidates (default {DEFAULT_CONFIG.scorer}; minilm_v1 needs its companion package)",
+    )
+
+
+def check_scorer(name: str) -> str | None:
+    """None when the scorer can be built, else a readable reason (missing weights or libraries)."""
+    from ..score import get_scorer
+
+    try:
+        get_scorer(name)
+    except Exception as exc:  # noqa: BLE001 - reported to the user as a start-up error
+        return f"scorer {name!r} is unavailable: {exc}"
+    return None
+
+
 def add_input_arguments(p: argparse.ArgumentParser) -> None:
     """Arguments shared by ``scan`` and ``clean``: what to read and how to score it."""
     from ..analyze import DEFAULT_CONFIG
@@ -38,6 +62,7 @@ def add_input_arguments(p: argparse.ArgumentParser) -> None:
         metavar="T",
         help=f"report candidates scoring at least T (default {DEFAULT_CONFIG.threshold})",
     )
+    add_scorer_argument(p)
     p.add_argument(
         "--max-chars",
         type=int,
@@ -99,6 +124,8 @@ def analyzed_records(args: argparse.Namespace, say: Messages) -> Iterator[tuple[
     if not paths and not args.example:
         paths = ["-"]
     cfg = Config(max_chars=args.max_chars)
+    if getattr(args, "scorer", None):
+        cfg = replace(cfg, scorer=args.scorer)
     if args.threshold is not None:
         cfg = replace(cfg, threshold=args.threshold)
 
@@ -161,11 +188,16 @@ def exit_status(tally) -> int:
 
 def run(args: argparse.Namespace) -> int:
     """Scan every input and print one report per record."""
+    from ..analyze import DEFAULT_CONFIG
     from ..output import ReportWriter, Tally
 
     say = Messages(args.quiet)
     if not args.paths and not args.example and sys.stdin.isatty():
         say.error("no input: give files or folders, - for stdin, or --example")
+        return 2
+    why = check_scorer(args.scorer or DEFAULT_CONFIG.scorer)
+    if why:
+        say.error(why)
         return 2
     writer = ReportWriter(sys.stdout, args.format)
     tally = Tally()

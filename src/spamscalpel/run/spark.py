@@ -181,12 +181,17 @@ def build_parser(p: argparse.ArgumentParser | None = None) -> argparse.ArgumentP
     p.add_argument(
         "--threshold", type=float, default=None, help="analyze threshold (default: the Config default)"
     )
+    from ..commands.scan import add_scorer_argument
+
+    add_scorer_argument(p)
     return p
 
 
 def run_from_args(args: argparse.Namespace) -> int:
     """Run the Spark job for parsed arguments; prints a summary line to stderr."""
-    config = Config() if args.threshold is None else Config(threshold=args.threshold)
+    from ..commands.corpus import config_from_args
+
+    config = config_from_args(args)
     reader = ReaderOptions(text_key=args.text_key, id_key=args.id_key, html_key=args.html_key)
     try:
         stats = run_spark(

@@ -79,10 +79,18 @@ def _hybrid_v1() -> Scorer:
     return HybridV1()
 
 
+def _minilm_v1() -> Scorer:
+    from .encoder import MiniLMV1
+
+    return MiniLMV1()
+
+
 SCORERS: dict[str, Callable[[], Scorer]] = {
     "rules_v1": _rules_v1,
     "model_v1": _model_v1,
     "hybrid_v1": _hybrid_v1,
+    # Needs the encoder extra and the companion weights package (see score/encoder.py).
+    "minilm_v1": _minilm_v1,
 }
 _INSTANCES: dict[str, Scorer] = {}
 

@@ -62,8 +62,8 @@ _MED_PATTERNS_AFTER = re.compile(
 )
 # A dosing schedule after "<drug> <dose>": "tadalafil 5 mg once daily", "... twice a day".
 _DOSING_AFTER = re.compile(
-    r"\s*(?:once|twice|three\s+times|four\s+times|daily|a\s+day|per\s+day|each\s+day|every\b|"
-    r"at\s+night|at\s+bedtime|in\s+the\s+morning|orally|by\s+mouth|for\s+\d+\s+(?:days|weeks|months))",
+    r"\s*(?:once|twice|three\s+times|four\s+times|daily|a\s+day|per\s+day|each\s+day|every\b|taken\b|given\b|"
+    r"administered\b|at\s+night|at\s+bedtime|in\s+the\s+morning|orally|by\s+mouth|for\s+\d+\s+(?:days|weeks|months))",
     re.IGNORECASE,
 )
 _MED_PATTERNS_BEFORE = re.compile(
@@ -236,10 +236,12 @@ def _compute_features(ctx: DocContext) -> list[CandidateFeatures]:
             v["lowercase_brand"] = 1.0
             notes["lowercase_brand"] = f"brand name '{kw}' written in lower case mid-sentence"
 
-        # A drug name in lower case opening a sentence: editors capitalise the first word of a
-        # sentence; a keyword pasted after a full stop stays as the spammer typed it.
+        # A drug name in lower case opening a sentence after a full stop: editors capitalise the
+        # first word of a sentence; a keyword pasted there stays as the spammer typed it. (List
+        # items and lines without a full stop before them are often lower case: not counted.)
         first = text[c.start : c.start + 1]
-        if c.category == "pharma" and at_sentence_start and first.islower() and s_start > 0:
+        after_stop = text[max(0, c.start - 8) : c.start].rstrip()[-1:] in (".", "!", "?")
+        if c.category == "pharma" and at_sentence_start and first.islower() and after_stop:
             v["lowercase_start"] = 1.0
             notes["lowercase_start"] = f"'{text[c.start : c.end]}' opens a sentence in lower case"
         # Pasted straight after the end of a sentence, with no space: "... is needed.online casino".

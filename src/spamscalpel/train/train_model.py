@@ -16,7 +16,7 @@ import math
 import re
 import sys
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -109,23 +109,41 @@ def _labels(example, view, cands) -> list[int | None]:
     return out
 
 
-def collect(examples: Iterable, rows: Rows | None = None) -> Rows:
-    """Candidates of the real pipeline on each example, with features and labels."""
+def labelled_contexts(examples: Iterable, on_error) -> Iterator[tuple[object, object, list[int | None]]]:
+    """(example, DocContext, labels) for each example with candidates, through the real pipeline.
+
+    A document that fails is passed to ``on_error(message)`` and skipped: one broken document
+    never stops training.
+    """
     from ..lexicon import load_lexicon
     from ..pipeline import _view_for, find_candidates
     from ..score import DocContext
 
-    rows = rows or Rows()
     lex = load_lexicon()
     for ex in examples:
-        rows.n_docs += 1
         try:
             view = _view_for(ex.to_document())
             cands = find_candidates(view)
             if not cands:
+                yield ex, None, []
                 continue
             labels = _labels(ex, view, cands)
-            feats = context_features(DocContext.build(view, lex, cands))
+            ctx = DocContext.build(view, lex, cands)
+        except Exception as exc:  # noqa: BLE001 - reported and counted by the caller
+            on_error(f"{ex.id}: {type(exc).__name__}: {exc}")
+            continue
+        yield ex, ctx, labels
+
+
+def collect(examples: Iterable, rows: Rows | None = None) -> Rows:
+    """Candidates of the real pipeline on each example, with features and labels."""
+    rows = rows or Rows()
+    for ex, ctx, labels in labelled_contexts(examples, rows.errors.append):
+        rows.n_docs += 1
+        if ctx is None:
+            continue
+        try:
+            feats = context_features(ctx)
         except Exception as exc:  # noqa: BLE001 - one broken document never stops training
             rows.errors.append(f"{ex.id}: {type(exc).__name__}: {exc}")
             continue
