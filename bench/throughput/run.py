@@ -18,6 +18,7 @@ import os
 import platform
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -133,6 +134,13 @@ def measure_in_process(paths: list[Path], limit_bytes: int | None) -> list[dict]
 def _run_measured(cmd: list[str]) -> tuple[float, int, str]:
     """Run a command; return wall seconds, peak RSS (MB) of it and its children, stderr tail."""
     env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
+    # Linux carries a process's peak RSS over fork and exec, so a child of this (large) benchmark
+    # process would report at least the benchmark's own peak. GNU time forks from a small process
+    # and reports the command's own peak; without it the number is an upper bound.
+    gnu_time = Path("/usr/bin/time").exists()
+    rss_file = Path(tempfile.mkstemp(suffix=".rss")[1])
+    if gnu_time:
+        cmd = ["/usr/bin/time", "-f", "%M", "-o", str(rss_file), *cmd]
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     err = proc.stderr.read() if proc.stderr else ""
@@ -140,7 +148,14 @@ def _run_measured(cmd: list[str]) -> tuple[float, int, str]:
     wall = time.perf_counter() - t0
     if os.waitstatus_to_exitcode(status) != 0:
         raise RuntimeError(f"{' '.join(cmd)} failed:\n{err[-2000:]}")
-    return wall, rusage.ru_maxrss // 1024, err.strip().splitlines()[-1] if err.strip() else ""
+    rss_kb = rusage.ru_maxrss
+    if gnu_time:
+        try:
+            rss_kb = int(rss_file.read_text().split()[-1])
+        except (ValueError, IndexError, OSError):
+            pass
+    rss_file.unlink(missing_ok=True)
+    return wall, rss_kb // 1024, err.strip().splitlines()[-1] if err.strip() else ""
 
 
 def measure_runner(data: Path, out: Path, workers: int) -> dict:

@@ -348,6 +348,8 @@ def _compute_features(ctx: DocContext) -> list[CandidateFeatures]:
             v["cluster"] = min(1.0, near / 3)
             notes["cluster"] = f"{near} other commercial spam phrase(s) within 400 characters"
         v["doc_commercial"] = min(1.0, n_commercial / 5)
+        if n_commercial:
+            notes["doc_commercial"] = f"the page holds {n_commercial} commercial spam phrase(s)"
         # Off-topic category: a lone casino/loan/replica keyword in a page about something else.
         share = len(cat_sentences[c.category]) / n_sentences
         if (

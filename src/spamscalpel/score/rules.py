@@ -59,8 +59,6 @@ class RulesV1:
                 z += w * val
                 if name in ("strength", "spam_keyword"):
                     detail = term_detail(cand)
-                elif name == "doc_commercial":
-                    detail = "the page holds several commercial spam phrases"
                 else:
                     detail = f.notes.get(name, name.replace("_", " "))
                 contrib.append((w * val, kind, detail))
