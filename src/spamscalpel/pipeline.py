@@ -270,6 +270,7 @@ def _grow_blocks(
     text = view.text
     para = "\n" if view.is_html else "\n\n"
     other_starts = sorted(c.start for c in others if c.category == "pharma")
+    weak_starts = sorted(c.start for c in others)
     out: list[Span] = []
     run: list[tuple[int, int, Span]] = []
 
@@ -290,13 +291,10 @@ def _grow_blocks(
         start = glued
         lo, hi = bisect.bisect_left(other_starts, start), bisect.bisect_left(other_starts, end)
         drug_prose = hi - lo >= 1
-        dense = _dense(text, run)
-        big = (
-            len(run) >= _BLOCK_MIN_SPANS
-            and dense
-            and (apart or (len(products) >= 2 and (head_apart or tail_apart)))
-        )
-        if big or (len(run) == 2 and dense and apart and drug_prose):
+        big = len(run) >= _BLOCK_MIN_SPANS and (apart or (len(products) >= 2 and (head_apart or tail_apart)))
+        if para in text[start:end]:  # a block never crosses a paragraph
+            big = apart = False
+        if big or (len(run) == 2 and apart and drug_prose):
             best = max((sp for _, _, sp in run), key=lambda sp: sp.score)
             detail = f"{len(run)} spam phrases within one block of text"
             if not big:
@@ -314,19 +312,20 @@ def _grow_blocks(
             continue
         vs, ve = _to_view(view, sp.start, sp.end)
         if run:
-            between = text[run[-1][1] : vs]
-            if vs - run[-1][1] > _BLOCK_MAX_GAP or para in between or len(_SENT_BREAK.findall(between)) > 2:
+            # Neighbouring phrases sit in the same or the next sentence; one sentence more may lie
+            # between them when it holds a weaker spam candidate (an anchor scored below threshold).
+            prev_end = run[-1][1]
+            between = text[prev_end:vs]
+            lo = bisect.bisect_left(weak_starts, prev_end)
+            weak_between = lo < len(weak_starts) and weak_starts[lo] < vs
+            allowed = 2 if weak_between else 1
+            if vs - prev_end > _BLOCK_MAX_GAP or para in between or len(_SENT_BREAK.findall(between)) > allowed:
                 flush()
         run.append((vs, ve, sp))
     if run:
         flush()
     out.sort(key=lambda sp: (sp.start, -sp.end))
     return _merge_overlaps(out)
-
-
-def _dense(text: str, run: list[tuple[int, int, Span]]) -> bool:
-    """Every two neighbouring phrases of the run sit in the same or the next sentence."""
-    return all(len(_SENT_BREAK.findall(text[a[1] : b[0]])) <= 1 for a, b in zip(run, run[1:], strict=False))
 
 
 def _sentence_start(text: str, pos: int) -> int:
