@@ -484,3 +484,11 @@ def test_property_every_word_maps_back(raw):
         s, e = view.to_raw(m.start(), m.end())
         assert 0 <= s <= e <= len(raw)
         assert html.unescape(raw[s:e]) == m.group(), (m.group(), raw[s:e])
+
+
+@pytest.mark.parametrize("raw", ["\r\n<div>\r\n caf&eacute; </div>", "\n<div>\n caf&eacute; x</div>"])
+def test_whitespace_the_parser_drops_before_the_first_element(raw: str) -> None:
+    view = html_view(raw)
+    for m in re.finditer(r"\S+", view.text):
+        s, e = view.to_raw(m.start(), m.end())
+        assert html.unescape(raw[s:e]) == m.group()

@@ -392,6 +392,15 @@ class _Aligner:
         if not text:
             return [], []
         got = self._match_from(self.ri, self.pos, text)
+        stripped = text.lstrip(_WS)
+        if got is None and stripped and len(stripped) < len(text):
+            # Leading whitespace the raw has only where the parser dropped it (before the first
+            # element): match the rest and give the whitespace zero width where the rest starts.
+            rest = self._match_from(self.ri, self.pos, stripped)
+            if rest is not None:
+                lead = len(text) - len(stripped)
+                first = rest[0][0] if rest[0] else self.pos
+                got = ([first] * lead + rest[0], [first] * lead + rest[1], rest[2], rest[3])
         if got is None and search and self.failures < _MAX_SEARCH_FAILURES:
             got = self._search(text)
             if got is None:

@@ -319,7 +319,11 @@ def _grow_blocks(
             lo = bisect.bisect_left(weak_starts, prev_end)
             weak_between = lo < len(weak_starts) and weak_starts[lo] < vs
             allowed = 2 if weak_between else 1
-            if vs - prev_end > _BLOCK_MAX_GAP or para in between or len(_SENT_BREAK.findall(between)) > allowed:
+            if (
+                vs - prev_end > _BLOCK_MAX_GAP
+                or para in between
+                or len(_SENT_BREAK.findall(between)) > allowed
+            ):
                 flush()
         run.append((vs, ve, sp))
     if run:
