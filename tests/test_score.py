@@ -202,3 +202,14 @@ def test_lower_case_list_items_and_dosing_after_a_dose_are_not_injections() -> N
     assert not any(f.get("lowercase_start") for f in feats.values())
     feats = _features("Men were randomised to placebo or Cialis 20 mg taken on demand for 12 weeks.")
     assert feats["Cialis 20 mg"].get("medical_pattern") == 1.0
+
+
+def test_spam_sentences_do_not_make_a_page_about_health() -> None:
+    # Two pasted sentences of pharmacy prose carry sales anchors; the page itself is about gardening.
+    text = (
+        "We planted the tomatoes in May. The beans climbed the fence by June. "
+        "Take the tablets with water buy cialis online before a meal. "
+        "Ask your doctor about side effects cheap levitra no prescription at once. "
+        "Our neighbour lent us a ladder sertraline for the apple tree. The pears were late this year."
+    )
+    assert _features(text)["sertraline"].get("drug_off_topic") == 1.0

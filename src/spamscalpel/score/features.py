@@ -203,7 +203,13 @@ def _compute_features(ctx: DocContext) -> list[CandidateFeatures]:
         for a, b in zip(ctx.sentence_starts, ctx.sentence_ends, strict=True)
         if any(w.lower() in health for w in _WORD.findall(plain[a:b]))
     }
-    health_share = len(healthy_sentences) / n_sentences
+    # The page's own topic: sentences carrying a commercial spam phrase (spun blocks bring their
+    # own medical filler) do not count towards it.
+    spam_sentences = {
+        ctx.sentence_of(c.kw_start)[0] for c, (com, _) in zip(cands, pre, strict=True) if com >= 0.35
+    }
+    own = max(1, n_sentences - len(spam_sentences))
+    health_share = len(healthy_sentences - spam_sentences) / own
     # A page that talks about spam, scams or counterfeit drugs quotes spam phrases on purpose.
     doc_warnings = len(_SPAM_TALK.findall(text))
     base_domain = link_domain(view.base_url) if view.base_url else ""
