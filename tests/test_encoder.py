@@ -53,6 +53,22 @@ def test_missing_encoder_is_a_clear_error(tmp_path: Path) -> None:
     assert proc.stdout == ""
 
 
+def test_corpus_with_a_missing_encoder_stops_before_any_work(tmp_path: Path) -> None:
+    src = tmp_path / "in.jsonl"
+    src.write_text('{"id": "a", "text": "buy cialis online"}\n', encoding="utf-8")
+    out = tmp_path / "out"
+    proc = subprocess.run(
+        [sys.executable, "-m", "spamscalpel", "corpus", str(src), "--out", str(out), "--scorer", "minilm_v1"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "SPAMSCALPEL_ENCODER_DIR": str(tmp_path / "nowhere")},
+        timeout=120,
+    )
+    assert proc.returncode == 2
+    assert "minilm_v1" in proc.stderr and "unavailable" in proc.stderr
+    assert not (out / "annotations").exists()
+
+
 @pytest.fixture(scope="module")
 def tiny_encoder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     pytest.importorskip("torch", reason="the train-encoder extra is not installed")

@@ -137,9 +137,8 @@ def _run_measured(cmd: list[str]) -> tuple[float, int, str]:
     # Linux carries a process's peak RSS over fork and exec, so a child of this (large) benchmark
     # process would report at least the benchmark's own peak. GNU time forks from a small process
     # and reports the command's own peak; without it the number is an upper bound.
-    gnu_time = Path("/usr/bin/time").exists()
-    rss_file = Path(tempfile.mkstemp(suffix=".rss")[1])
-    if gnu_time:
+    rss_file = Path(tempfile.mkstemp(suffix=".rss")[1]) if Path("/usr/bin/time").exists() else None
+    if rss_file:
         cmd = ["/usr/bin/time", "-f", "%M", "-o", str(rss_file), *cmd]
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
@@ -149,12 +148,12 @@ def _run_measured(cmd: list[str]) -> tuple[float, int, str]:
     if os.waitstatus_to_exitcode(status) != 0:
         raise RuntimeError(f"{' '.join(cmd)} failed:\n{err[-2000:]}")
     rss_kb = rusage.ru_maxrss
-    if gnu_time:
+    if rss_file:
         try:
             rss_kb = int(rss_file.read_text().split()[-1])
         except (ValueError, IndexError, OSError):
             pass
-    rss_file.unlink(missing_ok=True)
+        rss_file.unlink(missing_ok=True)
     return wall, rss_kb // 1024, err.strip().splitlines()[-1] if err.strip() else ""
 
 

@@ -53,19 +53,13 @@ def _safe_rel(rel: str, fallback: str) -> Path:
 
 def run(args: argparse.Namespace) -> int:
     """Clean every input; write cleaned text to stdout or mirror it under ``--out``."""
-    from ..analyze import DEFAULT_CONFIG
     from ..clean import clean
     from ..output import Tally
     from ..types import Report
-    from .scan import Messages, analyzed_records, check_scorer, exit_status
+    from .scan import Messages, analyzed_records, cannot_start, exit_status
 
     say = Messages(args.quiet)
-    if not args.paths and not args.example and sys.stdin.isatty():
-        say.error("no input: give files or folders, - for stdin, or --example")
-        return 2
-    why = check_scorer(args.scorer or DEFAULT_CONFIG.scorer)
-    if why:
-        say.error(why)
+    if cannot_start(args, say):
         return 2
     out_dir = None if args.out == "-" else Path(args.out)
     if out_dir is not None:

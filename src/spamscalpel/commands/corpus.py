@@ -31,7 +31,7 @@ def add_common_input_args(p: argparse.ArgumentParser) -> None:
 
 
 def config_from_args(args: argparse.Namespace):
-    """The analysis Config for parsed ``corpus``/``spark`` arguments."""
+    """The analysis Config for parsed ``corpus``/``spark`` arguments; ValueError for an unavailable scorer."""
     from dataclasses import replace
 
     from ..analyze import Config
@@ -41,6 +41,11 @@ def config_from_args(args: argparse.Namespace):
         cfg = replace(cfg, threshold=args.threshold)
     if getattr(args, "scorer", None):
         cfg = replace(cfg, scorer=args.scorer)
+    from .scan import check_scorer
+
+    why = check_scorer(cfg.scorer)  # fail before any work, not once per document
+    if why:
+        raise ValueError(why)
     return cfg
 
 

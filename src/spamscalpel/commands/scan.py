@@ -43,6 +43,20 @@ def check_scorer(name: str) -> str | None:
     return None
 
 
+def cannot_start(args: argparse.Namespace, say: Messages) -> bool:
+    """Report why ``scan``/``clean`` cannot start (no input, an unavailable scorer); True if so."""
+    from ..analyze import DEFAULT_CONFIG
+
+    if not args.paths and not args.example and sys.stdin.isatty():
+        say.error("no input: give files or folders, - for stdin, or --example")
+        return True
+    why = check_scorer(args.scorer or DEFAULT_CONFIG.scorer)
+    if why:
+        say.error(why)
+        return True
+    return False
+
+
 def add_input_arguments(p: argparse.ArgumentParser) -> None:
     """Arguments shared by ``scan`` and ``clean``: what to read and how to score it."""
     from ..analyze import DEFAULT_CONFIG
@@ -188,16 +202,10 @@ def exit_status(tally) -> int:
 
 def run(args: argparse.Namespace) -> int:
     """Scan every input and print one report per record."""
-    from ..analyze import DEFAULT_CONFIG
     from ..output import ReportWriter, Tally
 
     say = Messages(args.quiet)
-    if not args.paths and not args.example and sys.stdin.isatty():
-        say.error("no input: give files or folders, - for stdin, or --example")
-        return 2
-    why = check_scorer(args.scorer or DEFAULT_CONFIG.scorer)
-    if why:
-        say.error(why)
+    if cannot_start(args, say):
         return 2
     writer = ReportWriter(sys.stdout, args.format)
     tally = Tally()

@@ -191,9 +191,9 @@ def run_from_args(args: argparse.Namespace) -> int:
     """Run the Spark job for parsed arguments; prints a summary line to stderr."""
     from ..commands.corpus import config_from_args
 
-    config = config_from_args(args)
     reader = ReaderOptions(text_key=args.text_key, id_key=args.id_key, html_key=args.html_key)
     try:
+        config = config_from_args(args)
         stats = run_spark(
             args.inputs,
             args.out,

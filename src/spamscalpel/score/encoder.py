@@ -31,6 +31,7 @@ from typing import Any
 
 from ..types import Evidence
 from . import DocContext, Scored
+from .hybrid import STRUCTURAL
 from .model import ModelV1
 
 FORMAT = "spamscalpel-encoder-v1"
@@ -39,7 +40,6 @@ COMPANION = "spamscalpel_minilm"
 CONTEXT_CHARS = 180
 _SPACE = re.compile(r"\s+")
 _BATCH = 32
-STRUCTURAL = ("rotation_unexplained",)
 
 
 class EncoderUnavailable(RuntimeError):
@@ -171,17 +171,13 @@ class MiniLMV1:
         enc = self.encoder
         text = ctx.view.text
         ruled = self._rules.score(ctx)
-        learned = self._model.score(ctx)
-        w = self._model.weights
+        learned = self._model.score_with_logits(ctx)
         pairs = [
             window(text, c.start, c.end, int(enc.meta.get("context", CONTEXT_CHARS))) for c in ctx.candidates
         ]
         z_enc = enc.logits(pairs) if pairs else []
         out: list[Scored] = []
-        for r, m, ze in zip(ruled, learned, z_enc, strict=True):
-            # model_v1's raw logit from its calibrated probability (the calibration is monotone).
-            p = min(max(m.score, 1e-9), 1 - 1e-9)
-            zm = (math.log(p / (1 - p)) - w.calib_b) / (w.calib_a or 1.0)
+        for r, (m, zm), ze in zip(ruled, learned, z_enc, strict=True):
             score = enc.stack(ze, zm)
             verdict = "inserted" if ze > 0 else "ordinary prose"
             ev = Evidence(

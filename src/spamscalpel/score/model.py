@@ -325,8 +325,12 @@ class ModelV1:
 
     def score(self, ctx: DocContext) -> list[Scored]:
         """Score every candidate of ``ctx`` with a calibrated probability and its top reasons."""
+        return [s for s, _ in self.score_with_logits(ctx)]
+
+    def score_with_logits(self, ctx: DocContext) -> list[tuple[Scored, float]]:
+        """``score``, with each candidate's raw (uncalibrated) logit beside it, for stackers."""
         w = self.weights
-        out: list[Scored] = []
+        out: list[tuple[Scored, float]] = []
         for cand, (f, feats) in zip(ctx.candidates, context_features(ctx), strict=True):
             z, contrib = w.logit(f, feats)
             cand.features = dict(f.values)
@@ -339,5 +343,5 @@ class ModelV1:
                     evidence.append(Evidence(_v1_kind(name), detail or name.replace("_", " "), round(val, 3)))
                 else:
                     evidence.append(Evidence("context", describe(detail), round(val, 3)))
-            out.append(Scored(cand, w.probability(z), tuple(evidence)))
+            out.append((Scored(cand, w.probability(z), tuple(evidence)), z))
         return out
