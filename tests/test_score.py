@@ -143,6 +143,30 @@ def test_phrases_scattered_through_a_page_are_cut_one_by_one() -> None:
     ]
 
 
+def test_a_page_paragraph_full_of_anchors_is_not_cut_whole() -> None:
+    # Anchors of two products in three sentences that open a longer paragraph of the page's own
+    # text: the paragraph edge is the only sign of a block, so only the anchors are cut.
+    own = (
+        "The bridge over the river was finished in the spring buy cialis online and opened in May. "
+        "The village held a fair cheap levitra no prescription on the green. "
+        "Farmers brought viagra 100mg best price their cattle to the market. "
+    )
+    rest = (
+        "Children ran between the stalls. The band played until late and nobody went home early. "
+        "The mayor gave a short speech about the harvest, and the baker sold out of bread by noon."
+    )
+    report = analyze(own + rest + "\n\nThe next day it rained.")
+    assert [s.text for s in report.spans] == [
+        "buy cialis online",
+        "cheap levitra no prescription",
+        "viagra 100mg best price",
+    ]
+    # The same three sentences as a paragraph of their own are a pasted block, cut whole.
+    report = analyze("The bridge was finished in the spring.\n\n" + own.strip() + "\n\n" + rest)
+    assert [s.text for s in report.spans] == [own.strip()]
+    assert report.spans[0].evidence[0].kind == "spun_block"
+
+
 def _features(text: str) -> dict[str, dict[str, float]]:
     from spamscalpel.lexicon import load_lexicon
     from spamscalpel.pipeline import find_candidates

@@ -216,6 +216,7 @@ def _whole_link(raw: str, rs: int, re_: int) -> tuple[int, int]:
 
 _BLOCK_MIN_SPANS = 3
 _BLOCK_MAX_GAP = 350
+_BLOCK_PARA_SHARE = 0.6  # a block bounded by a paragraph edge on one side only must fill this much of it
 # A sentence end: terminal punctuation (plus closing quotes) and space, or a line break.
 _SENT_BREAK = re.compile(r"(?<=[.!?])[\"'”’)]*\s+|\n")
 # A sentence glued on mid-line: "... At least Your doctor may ...": a lower-case word, a space, then
@@ -264,6 +265,11 @@ def _grow_blocks(
     templates in an ordinary paragraph. One drug rotated through a page in sentences far apart is
     keyword substitution and is cut word by word. In HTML only text phrases grow (a link or a hidden
     block is already reported whole), and a block never leaves its paragraph.
+
+    A block must stand apart from the page on both sides, or on one side when that side shows the
+    paste (a capitalised sentence glued onto a lower-case word, or the page's sentence running on in
+    lower case after it) or when the block fills most of its paragraph. Otherwise the anchors are
+    cut one by one: deleting a site owner's own sentences is the worse mistake.
     """
     if len(spans) < 2:
         return spans
@@ -291,7 +297,16 @@ def _grow_blocks(
         start = glued
         lo, hi = bisect.bisect_left(other_starts, start), bisect.bisect_left(other_starts, end)
         drug_prose = hi - lo >= 1
-        big = len(run) >= _BLOCK_MIN_SPANS and (apart or (len(products) >= 2 and (head_apart or tail_apart)))
+        # Standing apart on one side is enough for a run of several products when that side shows
+        # the paste (glued on at the start, or the page's sentence running on in lower case after
+        # it), or when the block fills most of its paragraph. A paragraph edge alone is weak: every
+        # paragraph has two, and an ordinary paragraph full of anchors would be cut whole.
+        para_start = text.rfind(para, 0, start) + len(para) if text.rfind(para, 0, start) >= 0 else 0
+        para_end = text.find(para, end)
+        para_end = len(text) if para_end < 0 else para_end
+        fills = (end - glued) >= _BLOCK_PARA_SHARE * max(1, para_end - para_start)
+        one_side = glued > start or tail[:1].islower() or ((head_apart or tail_apart) and fills)
+        big = len(run) >= _BLOCK_MIN_SPANS and (apart or (len(products) >= 2 and one_side))
         if para in text[start:end]:  # a block never crosses a paragraph
             big = apart = False
         if big or (len(run) == 2 and apart and drug_prose):
