@@ -214,6 +214,7 @@ def _compute_features(ctx: DocContext) -> list[CandidateFeatures]:
     doc_warnings = len(_SPAM_TALK.findall(text))
     base_domain = link_domain(view.base_url) if view.base_url else ""
 
+    warned: dict[int, bool] = {}  # sentence start -> the sentence warns (one search per sentence)
     out: list[CandidateFeatures] = []
     for i, c in enumerate(cands):
         v: dict[str, float] = {}
@@ -329,7 +330,9 @@ def _compute_features(ctx: DocContext) -> list[CandidateFeatures]:
             notes["medical_context"] = "medical words in the sentence: " + ", ".join(
                 sorted(set(med_words))[:4]
             )
-        if _WARNING.search(sentence):
+        if s_start not in warned:
+            warned[s_start] = _WARNING.search(sentence) is not None
+        if warned[s_start]:
             v["warning"] = 1.0
             notes["warning"] = "the sentence warns or reports about it"
         if doc_warnings >= 2:

@@ -18,6 +18,7 @@ weights for the nonzero buckets only.
 from __future__ import annotations
 
 import array
+import functools
 import gzip
 import json
 import math
@@ -148,8 +149,12 @@ def context_features(ctx: DocContext) -> list[tuple[CandidateFeatures, list[str]
     return out
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def bucket(feature: str, n_bits: int) -> int:
-    """The hash bucket of a string feature (CRC-32: stable across runs and platforms)."""
+    """The hash bucket of a string feature (CRC-32: stable across runs and platforms).
+
+    Cached: context words repeat from candidate to candidate ("L1=the", "cat=pharma").
+    """
     return zlib.crc32(feature.encode("utf-8")) & ((1 << n_bits) - 1)
 
 
