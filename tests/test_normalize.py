@@ -30,11 +30,12 @@ TABLE = [
     # a lowercase l among capitals
     ("BUY VlAGRA", "buy viagra", "viagra", (4, 10)),
     ("CIALlS 20mg", "cialis 20mg", "cialis", (0, 6)),
-    # spaced, hyphenated, dotted, underscored apart
+    # spaced, hyphenated, dotted, underscored, starred apart
     ("buy v i a g r a today", "buy viagra today", "viagra", (4, 15)),
     ("v-i-a-g-r-a", "viagra", "viagra", (0, 11)),
     ("get c.i.a.l.i.s here", "get cialis here", "cialis", (4, 15)),
     ("c_a_s_i_n_o", "casino", "casino", (0, 11)),
+    ("buy p*r*o*z*a*c now", "buy prozac now", "prozac", (4, 15)),
     # invisible characters
     ("vi\u200bag\u200dra", "viagra", "viagra", (0, 8)),
     ("cia\u00adlis", "cialis", "cialis", (0, 7)),

@@ -13,7 +13,7 @@ Per word: Cyrillic/Greek look-alikes folded to Latin in a word that also holds a
 leetspeak (``v1agra``, ``c!alis``, ``ph@rmacy``, ``cia1is``) where a leet char sits between
 letters, never in numbers, doses or codes (``20mg``, ``2010``, ``mp3``, ``pde5``, ``a03fa01``);
 a lowercase ``l`` among capitals (``VlAGRA``); runs of four or more single letters with one
-repeated space, hyphen, dot or underscore between them (``v i a g r a``) joined, the separators
+repeated space, hyphen, dot, underscore or asterisk between them (``v i a g r a``, ``p*r*o*z*a*c``) joined, the separators
 mapping to nothing.
 
 Whitespace (NBSP and newlines included) stays as it is, one char each.
@@ -270,7 +270,7 @@ _LEET_HIT = re.compile(f"[{_LC}](?:(?=[a-z])|(?<=[a-z].))")
 _LEET_SEGMENT_TAIL = re.compile(rf"[\w{_LC}]*")
 # One hint per separator: a literal first char lets the engine jump between candidates.
 _SPACED_HINTS = {
-    sep: re.compile(rf"{re.escape(sep)}{_L}{re.escape(sep)}{_L}{re.escape(sep)}") for sep in " ._-"
+    sep: re.compile(rf"{re.escape(sep)}{_L}{re.escape(sep)}{_L}{re.escape(sep)}") for sep in " ._-*"
 }
 _UPPER_L_HINT = re.compile(r"l[A-Z]")
 _ASCII_WORD_TAIL = re.compile(r"[A-Za-z]*")
@@ -281,7 +281,7 @@ _WORD_TAIL = re.compile(r"\w*")
 _CONF_RE = re.compile(f"[{_CONF_CLASS}]")
 _LATIN_RE = re.compile("[a-z]")
 # Four or more single letters with one identical separator between each.
-_SPACED = re.compile(rf"(?<![^\W_]){_L}([ ._-]){_L}(?:\1{_L}){{2,}}(?![^\W_])")
+_SPACED = re.compile(rf"(?<![^\W_]){_L}([ ._*-]){_L}(?:\1{_L}){{2,}}(?![^\W_])")
 
 
 # ---------------------------------------------------------------------------------------------
