@@ -153,7 +153,9 @@ def test_a_page_paragraph_full_of_anchors_is_not_cut_whole() -> None:
     )
     rest = (
         "Children ran between the stalls. The band played until late and nobody went home early. "
-        "The mayor gave a short speech about the harvest, and the baker sold out of bread by noon."
+        "The mayor gave a short speech about the harvest, and the baker sold out of bread by noon. "
+        "In the evening the fiddlers played in the barn while the older farmers talked about the price "
+        "of wool, the new road to the coast and the wet summer that had spoiled half the hay."
     )
     report = analyze(own + rest + "\n\nThe next day it rained.")
     assert [s.text for s in report.spans] == [

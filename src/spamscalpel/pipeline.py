@@ -216,7 +216,7 @@ def _whole_link(raw: str, rs: int, re_: int) -> tuple[int, int]:
 
 _BLOCK_MIN_SPANS = 3
 _BLOCK_MAX_GAP = 350
-_BLOCK_PARA_SHARE = 0.6  # a block bounded by a paragraph edge on one side only must fill this much of it
+_BLOCK_PARA_SHARE = 0.5  # a block bounded by a paragraph edge on one side only must fill this much of it
 # A sentence end: terminal punctuation (plus closing quotes) and space, or a line break.
 _SENT_BREAK = re.compile(r"(?<=[.!?])[\"'”’)]*\s+|\n")
 # A sentence glued on mid-line: "... At least Your doctor may ...": a lower-case word, a space, then
@@ -268,7 +268,7 @@ def _grow_blocks(
 
     A block must stand apart from the page on both sides, or on one side when that side shows the
     paste (a capitalised sentence glued onto a lower-case word, or the page's sentence running on in
-    lower case after it) or when the block fills most of its paragraph. Otherwise the anchors are
+    lower case after it) or when the block fills at least half of its paragraph. Otherwise the anchors are
     cut one by one: deleting a site owner's own sentences is the worse mistake.
     """
     if len(spans) < 2:
@@ -299,7 +299,7 @@ def _grow_blocks(
         drug_prose = hi - lo >= 1
         # Standing apart on one side is enough for a run of several products when that side shows
         # the paste (glued on at the start, or the page's sentence running on in lower case after
-        # it), or when the block fills most of its paragraph. A paragraph edge alone is weak: every
+        # it), or when the block fills half its paragraph or more. A paragraph edge alone is weak: every
         # paragraph has two, and an ordinary paragraph full of anchors would be cut whole.
         para_start = text.rfind(para, 0, start) + len(para) if text.rfind(para, 0, start) >= 0 else 0
         para_end = text.find(para, end)
