@@ -169,6 +169,24 @@ def test_a_page_paragraph_full_of_anchors_is_not_cut_whole() -> None:
     assert report.spans[0].evidence[0].kind == "spun_block"
 
 
+def test_a_block_glued_onto_a_page_sentence_is_cut_whole_even_mid_paragraph() -> None:
+    # Pasted after "the old" with no full stop: the glued capital shows the paste, so the block is
+    # cut whole although the paragraph goes on after it with sentences of its own.
+    block = (
+        "Many people buy cialis online before trying anything else. "
+        "Doctors say cheap levitra no prescription is sold everywhere. "
+        "Stores list viagra 100mg best price beside the till."
+    )
+    page = (
+        "We walked to the old " + block + " The mill was built in 1820 and ground corn for the village. "
+        "It stopped in the war, and the wheel was restored by volunteers in the nineties. "
+        "Today it grinds flour on open days, and the café sells bread baked from it."
+    )
+    report = analyze(page)
+    start = page.index(block)
+    assert [(s.start, s.end) for s in report.spans] == [(start, start + len(block))]
+
+
 def _features(text: str) -> dict[str, dict[str, float]]:
     from spamscalpel.lexicon import load_lexicon
     from spamscalpel.pipeline import find_candidates

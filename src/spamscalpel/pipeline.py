@@ -268,8 +268,8 @@ def _grow_blocks(
 
     A block must stand apart from the page on both sides, or on one side when that side shows the
     paste (a capitalised sentence glued onto a lower-case word, or the page's sentence running on in
-    lower case after it) or when the block fills at least half of its paragraph. Otherwise the anchors are
-    cut one by one: deleting a site owner's own sentences is the worse mistake.
+    lower case after it) or when the block fills at least half of its paragraph. Otherwise the
+    anchors are cut one by one: deleting a site owner's own sentences is the worse mistake.
     """
     if len(spans) < 2:
         return spans
@@ -291,7 +291,8 @@ def _grow_blocks(
         # sentence of the page (glued on at the start, or the page's sentence running on after it).
         head = text[:start].rstrip(" \t")
         tail = text[end:].lstrip(" \t")
-        head_apart = not head or head.endswith("\n") or glued > start
+        head_glued = glued > start
+        head_apart = not head or head.endswith("\n") or head_glued
         tail_apart = not tail or tail[0] == "\n" or tail[0].islower()
         apart = head_apart and tail_apart
         start = glued
@@ -299,13 +300,14 @@ def _grow_blocks(
         drug_prose = hi - lo >= 1
         # Standing apart on one side is enough for a run of several products when that side shows
         # the paste (glued on at the start, or the page's sentence running on in lower case after
-        # it), or when the block fills half its paragraph or more. A paragraph edge alone is weak: every
-        # paragraph has two, and an ordinary paragraph full of anchors would be cut whole.
-        para_start = text.rfind(para, 0, start) + len(para) if text.rfind(para, 0, start) >= 0 else 0
+        # it), or when the block fills half its paragraph or more. A paragraph edge alone is weak:
+        # every paragraph has two, and an ordinary paragraph full of anchors would be cut whole.
+        p0 = text.rfind(para, 0, start)
+        para_start = p0 + len(para) if p0 >= 0 else 0
         para_end = text.find(para, end)
         para_end = len(text) if para_end < 0 else para_end
         fills = (end - glued) >= _BLOCK_PARA_SHARE * max(1, para_end - para_start)
-        one_side = glued > start or tail[:1].islower() or ((head_apart or tail_apart) and fills)
+        one_side = head_glued or tail[:1].islower() or ((head_apart or tail_apart) and fills)
         big = len(run) >= _BLOCK_MIN_SPANS and (apart or (len(products) >= 2 and one_side))
         if para in text[start:end]:  # a block never crosses a paragraph
             big = apart = False
