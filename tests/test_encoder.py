@@ -35,14 +35,11 @@ def test_window_at_the_edges_of_the_text() -> None:
     assert window(text, 0, 6) == ("cialis", "<< cialis >>")
 
 
-def test_missing_encoder_is_a_clear_error(tmp_path: Path) -> None:
-    from spamscalpel.score.encoder import load_encoder
-
-    with pytest.raises(EncoderUnavailable, match="encoder.json"):
-        load_encoder(tmp_path)
+def _cli_without_encoder(tmp_path: Path, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
+    """Run the CLI with minilm_v1 asked for and its encoder directory missing; it must stop with 2."""
     proc = subprocess.run(
-        [sys.executable, "-m", "spamscalpel", "scan", "--scorer", "minilm_v1", "-"],
-        input="buy cialis online",
+        [sys.executable, "-m", "spamscalpel", *args, "--scorer", "minilm_v1"],
+        input=stdin,
         capture_output=True,
         text=True,
         env={**os.environ, "SPAMSCALPEL_ENCODER_DIR": str(tmp_path / "nowhere")},
@@ -50,6 +47,15 @@ def test_missing_encoder_is_a_clear_error(tmp_path: Path) -> None:
     )
     assert proc.returncode == 2
     assert "minilm_v1" in proc.stderr and "unavailable" in proc.stderr
+    return proc
+
+
+def test_missing_encoder_is_a_clear_error(tmp_path: Path) -> None:
+    from spamscalpel.score.encoder import load_encoder
+
+    with pytest.raises(EncoderUnavailable, match="encoder.json"):
+        load_encoder(tmp_path)
+    proc = _cli_without_encoder(tmp_path, "scan", "-", stdin="buy cialis online")
     assert proc.stdout == ""
 
 
@@ -57,15 +63,7 @@ def test_corpus_with_a_missing_encoder_stops_before_any_work(tmp_path: Path) -> 
     src = tmp_path / "in.jsonl"
     src.write_text('{"id": "a", "text": "buy cialis online"}\n', encoding="utf-8")
     out = tmp_path / "out"
-    proc = subprocess.run(
-        [sys.executable, "-m", "spamscalpel", "corpus", str(src), "--out", str(out), "--scorer", "minilm_v1"],
-        capture_output=True,
-        text=True,
-        env={**os.environ, "SPAMSCALPEL_ENCODER_DIR": str(tmp_path / "nowhere")},
-        timeout=120,
-    )
-    assert proc.returncode == 2
-    assert "minilm_v1" in proc.stderr and "unavailable" in proc.stderr
+    _cli_without_encoder(tmp_path, "corpus", str(src), "--out", str(out))
     assert not (out / "annotations").exists()
 
 

@@ -13,8 +13,8 @@ Per word: Cyrillic/Greek look-alikes folded to Latin in a word that also holds a
 leetspeak (``v1agra``, ``c!alis``, ``ph@rmacy``, ``cia1is``) where a leet char sits between
 letters, never in numbers, doses or codes (``20mg``, ``2010``, ``mp3``, ``pde5``, ``a03fa01``);
 a lowercase ``l`` among capitals (``VlAGRA``); runs of four or more single letters with one
-repeated space, hyphen, dot, underscore or asterisk between them (``v i a g r a``, ``p*r*o*z*a*c``) joined, the separators
-mapping to nothing.
+repeated space, hyphen, dot, underscore or asterisk between them (``v i a g r a``,
+``p*r*o*z*a*c``) joined, the separators mapping to nothing.
 
 Whitespace (NBSP and newlines included) stays as it is, one char each.
 

@@ -293,7 +293,8 @@ def _grow_blocks(
         tail = text[end:].lstrip(" \t")
         head_glued = glued > start
         head_apart = not head or head.endswith("\n") or head_glued
-        tail_apart = not tail or tail[0] == "\n" or tail[0].islower()
+        tail_glued = tail[:1].islower()
+        tail_apart = not tail or tail[0] == "\n" or tail_glued
         apart = head_apart and tail_apart
         start = glued
         lo, hi = bisect.bisect_left(other_starts, start), bisect.bisect_left(other_starts, end)
@@ -307,7 +308,7 @@ def _grow_blocks(
         para_end = text.find(para, end)
         para_end = len(text) if para_end < 0 else para_end
         fills = (end - glued) >= _BLOCK_PARA_SHARE * max(1, para_end - para_start)
-        one_side = head_glued or tail[:1].islower() or ((head_apart or tail_apart) and fills)
+        one_side = head_glued or tail_glued or ((head_apart or tail_apart) and fills)
         big = len(run) >= _BLOCK_MIN_SPANS and (apart or (len(products) >= 2 and one_side))
         if para in text[start:end]:  # a block never crosses a paragraph
             big = apart = False
