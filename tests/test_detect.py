@@ -44,6 +44,13 @@ def phrases(text: str) -> list[str]:
             ["http://shop-example.life/#vrwkr buy metoclopramide online"],
         ),
         ("Read more at www.nhs.uk metformin is a diabetes medicine.", ["metformin"]),
+        # One anchor sells one trade: a casino or loan keyword does not swallow the page's drug
+        # words beside it, nor modifiers that only ever sell medicine.
+        ("ask about situs slot fluconazole today", ["situs slot", "fluconazole"]),
+        ("the generic loans online vardenafil tablets are", ["loans online", "vardenafil tablets"]),
+        ("a pharmacy discount payday advance here", ["discount payday advance"]),
+        ("get cheap payday loans online no credit check", ["cheap payday loans online no credit check"]),
+        ("buy cheap viagra cialis online now", ["buy cheap viagra cialis online"]),
     ],
 )
 def test_grown_phrases(text: str, expected: list[str]) -> None:

@@ -121,11 +121,13 @@ def test_spun_block_pasted_mid_sentence_is_one_span(scorer: str) -> None:
 
 
 def test_spun_block_in_an_html_paragraph_is_one_span() -> None:
-    html = f"<html><body><p>The bridge was finished in the spring.</p><p>{_SPUN}</p><p>The mill sold bread.</p></body></html>"
+    # A paragraph of its own with spam in four sentences: a pasted spun article.
+    spun = _SPUN + " The tablets came from a shop online tramadol cheap in a plain box."
+    html = f"<html><body><p>The bridge was finished in the spring.</p><p>{spun}</p><p>The mill sold bread.</p></body></html>"
     report = analyze(Document(id="h", text=html, format="html"))
-    start = html.index(_SPUN)
-    assert [(s.start, s.end) for s in report.spans] == [(start, start + len(_SPUN))]
-    assert report.spans[0].text == _SPUN
+    start = html.index(spun)
+    assert [(s.start, s.end) for s in report.spans] == [(start, start + len(spun))]
+    assert report.spans[0].text == spun
 
 
 def test_phrases_scattered_through_a_page_are_cut_one_by_one() -> None:
@@ -163,10 +165,69 @@ def test_a_page_paragraph_full_of_anchors_is_not_cut_whole() -> None:
         "cheap levitra no prescription",
         "viagra 100mg best price",
     ]
-    # The same three sentences as a paragraph of their own are a pasted block, cut whole.
+    # The same three sentences as a paragraph of their own stand apart by paragraph edges alone,
+    # which every paragraph has: still only the anchors are cut.
     report = analyze("The bridge was finished in the spring.\n\n" + own.strip() + "\n\n" + rest)
-    assert [s.text for s in report.spans] == [own.strip()]
+    assert [s.text for s in report.spans] == [
+        "buy cialis online",
+        "cheap levitra no prescription",
+        "viagra 100mg best price",
+    ]
+    # With spam in a fourth sentence the paragraph runs on as spun text does: cut whole.
+    spun = own + "The baker sold tramadol online cheap out of bread by noon."
+    report = analyze("The bridge was finished in the spring.\n\n" + spun + "\n\n" + rest)
+    assert [s.text for s in report.spans] == [spun]
     assert report.spans[0].evidence[0].kind == "spun_block"
+
+
+@pytest.mark.parametrize(
+    ("text", "glued_at"),
+    [
+        # A pasted sentence: a capitalised ordinary word straight after a lower-case one.
+        ("the village held a fair near Ask your pharmacist", "Ask"),
+        ("the shop sold the The tablets", "The"),
+        # Names are the page's own sentence going on.
+        ("On 3 February the Court delivered its ruling", None),
+        ("the European Medicines Agency approved it", None),
+        ("it is time to go Art Neuendorffer said", None),
+        ("the company says Xanax remains safe", None),
+    ],
+)
+def test_glue_point_is_not_a_name(text: str, glued_at: str | None) -> None:
+    from spamscalpel.pipeline import _glued_start
+
+    got = _glued_start(text, 0, len(text))
+    assert got == (text.index(" " + glued_at) + 1 if glued_at else 0)
+
+
+def test_spun_health_prose_on_a_page_about_something_else_is_cut_whole() -> None:
+    # Three anchored sentences in a paragraph of their own, nothing glued: on a garden blog they are
+    # still cut whole, because they are rewritten medical copy and the page is not about health.
+    garden = (
+        "We dug the new bed on Saturday and planted the leeks in two long rows. The soil was heavy "
+        "after the rain, so we forked in compost from the heap by the shed. The beans are climbing "
+        "the canes already and the first courgettes are the size of a thumb. Next week we will net "
+        "the strawberries before the blackbirds find them."
+    )
+    spun = (
+        "Most men with impotence buy cialis online notice better blood flow within the hour. "
+        "The tablets relax the muscles cheap levitra no prescription around the vessels of the organ. "
+        "Side effects such as headache viagra 100mg best price fade as the body adapts."
+    )
+    report = analyze(garden + "\n\n" + spun + "\n\n" + garden)
+    assert [s.text for s in report.spans] == [spun]
+    assert report.spans[0].evidence[0].kind == "spun_block"
+
+
+def test_a_pair_of_phrases_in_a_paragraph_of_its_own_is_cut_one_by_one() -> None:
+    # Two phrases around other drug names, in a paragraph that no sentence of the page runs into:
+    # the page's own drug news with two keywords stuck in, not a pasted block.
+    para = (
+        "In 2010 the regulator essay writing service approved a generic version of Periactin "
+        "(cyproheptadine). Analysts expect prices for cyproheptadine to fall dissertation help soon."
+    )
+    report = analyze("The pharmacy news this week.\n\n" + para + "\n\nThat is all for now.")
+    assert [s.text for s in report.spans] == ["essay writing service", "dissertation help"]
 
 
 def test_a_block_glued_onto_a_page_sentence_is_cut_whole_even_mid_paragraph() -> None:

@@ -18,6 +18,7 @@ from .detect.keywords import candidates_for, has_candidates
 from .lexicon import load_lexicon
 from .normalize import needs_normalizing
 from .score import DocContext, Scored, get_scorer
+from .score.features import HEALTH_PAGE_SHARE, load_health_words
 from .types import Document, Evidence, Report, Span
 from .view import TextView, plain_view
 
@@ -217,11 +218,21 @@ def _whole_link(raw: str, rs: int, re_: int) -> tuple[int, int]:
 _BLOCK_MIN_SPANS = 3
 _BLOCK_MAX_GAP = 350
 _BLOCK_PARA_SHARE = 0.5  # a block bounded by a paragraph edge on one side only must fill this much of it
+# A block that stands apart by paragraph edges alone (pasted nowhere) must carry spam phrases in this
+# many sentences, as a pasted spun article does; fewer is an ordinary paragraph holding some anchors.
+_BLOCK_EDGE_SENTENCES = 4
+_WORDS = re.compile(r"[a-z]+")
 # A sentence end: terminal punctuation (plus closing quotes) and space, or a line break.
 _SENT_BREAK = re.compile(r"(?<=[.!?])[\"'”’)]*\s+|\n")
 # A sentence glued on mid-line: "... At least Your doctor may ...": a lower-case word, a space, then
 # a capitalised ordinary word (checked against the common-word list, so names do not count).
 _GLUE = re.compile(r"(?<=[a-z,;])[ \t]+(?=([A-Z][a-z]+)\b)")
+_LAST_WORD = re.compile(r"([A-Za-z]+)$")
+_NEXT_WORD = re.compile(r"[ \t]+([A-Za-z]+)")
+_NAME_LEAD = frozenset("the a an this that these those his her its their our my your".split())
+_OPENERS = frozenset(
+    "i it you we they he she there here if when while although because as so but and or".split()
+)
 
 
 def _to_view(view: TextView, rs: int, re_: int) -> tuple[int, int]:
@@ -237,14 +248,31 @@ def _glued_start(text: str, start: int, first: int) -> int:
     Injectors paste blocks at any space, so the block's first sentence often hangs on the end of a
     sentence of the page ("... At least [Your doctor may change ...]"). The block then begins at the
     last capitalised ordinary word that follows a lower-case word with no punctuation between.
+    A capitalised word that is part of a name is the page's own sentence going on, not a paste:
+    after an article or a possessive ("the Court", "its Board"), after or before another capitalised
+    word ("Medicines Agency", "Art Neuendorffer"), or a drug brand ("says Xanax remains safe").
+    A function word never names anything, so "the The ..." or "go It ..." is still a paste.
     """
-    from .lexicon import load_common_words
+    from .lexicon import load_common_words, load_lexicon
 
     common = load_common_words()
+    lex = load_lexicon()
     best = start
     for m in _GLUE.finditer(text, start, first):
-        if m.group(1).lower() in common:
-            best = m.end()
+        word = m.group(1).lower()
+        if word not in common:
+            continue
+        if word not in _NAME_LEAD and word not in _OPENERS:
+            before = _LAST_WORD.search(text, max(start, m.start() - 24), m.start())
+            after = _NEXT_WORD.match(text, m.end() + len(m.group(1)))
+            term = lex.lookup(word)
+            if (
+                (before and (before.group(1).lower() in _NAME_LEAD or before.group(1)[0].isupper()))
+                or (after and after.group(1)[0].isupper())
+                or (term is not None and term.category == "pharma")
+            ):
+                continue
+        best = m.end()
     return best
 
 
@@ -268,8 +296,11 @@ def _grow_blocks(
 
     A block must stand apart from the page on both sides, or on one side when that side shows the
     paste (a capitalised sentence glued onto a lower-case word, or the page's sentence running on in
-    lower case after it) or when the block fills at least half of its paragraph. Otherwise the
-    anchors are cut one by one: deleting a site owner's own sentences is the worse mistake.
+    lower case after it) or when the block fills at least half of its paragraph. A block pasted
+    nowhere (standing apart by paragraph edges alone) must carry phrases in four sentences or more,
+    as spun articles do, or be medical prose on a page about something else; a pair of phrases
+    must be pasted. Otherwise the anchors are cut one by
+    one: deleting a site owner's own sentences is the worse mistake.
     """
     if len(spans) < 2:
         return spans
@@ -310,9 +341,24 @@ def _grow_blocks(
         fills = (end - glued) >= _BLOCK_PARA_SHARE * max(1, para_end - para_start)
         one_side = head_glued or tail_glued or ((head_apart or tail_apart) and fills)
         big = len(run) >= _BLOCK_MIN_SPANS and (apart or (len(products) >= 2 and one_side))
+        # Pasted nowhere (no glue on either side), a block stands apart by its paragraph edges alone,
+        # which every paragraph has: cut it whole only when it runs on as spun text does, with spam in
+        # sentence after sentence, or when it is medical copy on a page about something else. Two or
+        # three anchored sentences are otherwise the page's own paragraph with keywords stuck in it,
+        # and so is a pair of phrases around other drug names.
+        pasted = head_glued or tail_glued
+        n_sent = 1 + sum(
+            bool(_SENT_BREAK.search(text[a[1] : b[0]])) for a, b in zip(run, run[1:], strict=False)
+        )
+        if (
+            not pasted
+            and 2 <= n_sent < _BLOCK_EDGE_SENTENCES
+            and not _foreign_health_prose(text, start, end, [(a, b) for a, b, _ in run])
+        ):
+            big = False
         if para in text[start:end]:  # a block never crosses a paragraph
             big = apart = False
-        if big or (len(run) == 2 and apart and drug_prose):
+        if big or (len(run) == 2 and apart and pasted and drug_prose):
             best = max((sp for _, _, sp in run), key=lambda sp: sp.score)
             detail = f"{len(run)} spam phrases within one block of text"
             if not big:
@@ -348,6 +394,38 @@ def _grow_blocks(
         flush()
     out.sort(key=lambda sp: (sp.start, -sp.end))
     return _merge_overlaps(out)
+
+
+def _health_sentences(text: str) -> tuple[int, int]:
+    """(sentences using a health word, sentences) in ``text``."""
+    health = load_health_words()
+    n = hits = 0
+    for sent in _SENT_BREAK.split(text):
+        words = _WORDS.findall(sent.lower())
+        if len(words) < 3:
+            continue
+        n += 1
+        hits += any(w in health for w in words)
+    return hits, n
+
+
+def _foreign_health_prose(text: str, start: int, end: int, phrases: list[tuple[int, int]]) -> bool:
+    """Whether ``text[start:end]`` is prose about health on a page that is about something else.
+
+    Spun pharmacy text is rewritten medical copy ("impotence ... blood circulation ... prostatitis")
+    pasted onto a garden blog or a travel diary: a block of it is foreign to the page even when
+    nothing glues it on. Health prose: a third of the block's sentences (its anchors blanked) use a
+    health word; a page about something else: under 15% of its other sentences do, the share below
+    which the scorer's features call a page not about health.
+    """
+    block = list(text[start:end])
+    for a, b in phrases:  # the block's own words, not its anchors ("viagra tablets")
+        block[max(0, a - start) : max(0, b - start)] = " " * max(0, min(b, end) - max(a, start))
+    block_hits, block_n = _health_sentences("".join(block))
+    page_hits, page_n = _health_sentences(text[:start] + "\n" + text[end:])
+    return (
+        block_n >= 2 and 3 * block_hits >= block_n and page_n >= 3 and page_hits < HEALTH_PAGE_SHARE * page_n
+    )
 
 
 def _sentence_start(text: str, pos: int) -> int:

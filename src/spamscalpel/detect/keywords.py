@@ -188,12 +188,37 @@ def _url_has_term(low: str, auto: ahocorasick.Automaton) -> bool:
     return False
 
 
+def _same_trade(cand: Candidate, hit: _Hit) -> bool:
+    """Whether keyword ``hit`` can belong to the same anchor as ``cand``.
+
+    One anchor sells one trade: "cheap viagra cialis" is one phrase, but "situs slot" written
+    straight before the page's own "fluconazole", or "loans online" inserted between the page's
+    "generic" and "vardenafil tablets", are a keyword and the page's words next to it.
+    """
+    return _compatible(cand.category, hit.term.category)
+
+
+def _compatible(a: str, b: str) -> bool:
+    return a == b or "other" in (a, b)
+
+
+# Modifiers that only ever sell medicine: next to a casino or loan keyword they are the page's own
+# words ("the pharmacy discount" before an inserted "payday advance").
+_PHARMA_ONLY = re.compile(
+    r"pharmac|drugstore|prescri|\bpills?\b|tablet|capsule|generic|\brx\b|script|\botc\b|counter|trial"
+)
+
+
+def _modifier_fits(cand: Candidate, phrase: str) -> bool:
+    return cand.category in ("pharma", "other") or not _PHARMA_ONLY.search(phrase)
+
+
 def _grow_right(text: str, pos: int, lex: Lexicon, cand: Candidate, hits_at: dict[int, _Hit]) -> int:
     phrase_re = _phrase_regex(lex.version)
     n = len(text)
     while pos < n:
         glued = hits_at.get(pos)  # another keyword written straight on ("manbetx万博")
-        if glued is not None:
+        if glued is not None and _same_trade(cand, glued):
             cand.keywords.append(glued.key)
             pos = glued.end
             continue
@@ -203,7 +228,7 @@ def _grow_right(text: str, pos: int, lex: Lexicon, cand: Candidate, hits_at: dic
         nxt = m.end()
         if "," in m.group(0):  # a comma only continues a run of keywords ("viagra, cialis")
             hit = hits_at.get(nxt)
-            if hit is None:
+            if hit is None or not _same_trade(cand, hit):
                 break
         grown = False
         for name, tail in _TEMPLATE_TAILS:
@@ -216,6 +241,8 @@ def _grow_right(text: str, pos: int, lex: Lexicon, cand: Candidate, hits_at: dic
             continue
         hit = hits_at.get(nxt)
         if hit is not None:
+            if not _same_trade(cand, hit):
+                break
             cand.keywords.append(hit.key)
             pos = hit.end
             continue
@@ -227,6 +254,8 @@ def _grow_right(text: str, pos: int, lex: Lexicon, cand: Candidate, hits_at: dic
         p = phrase_re.match(text, nxt)
         if p:
             word = re.sub(r"[\s-]+", " ", p.group(0))
+            if not _modifier_fits(cand, word):
+                break
             if word in lex.countries:
                 cand.country = cand.country or word
             elif word in lex.foreign_modifiers:
@@ -255,6 +284,8 @@ def _grow_left(text: str, pos: int, lex: Lexicon, cand: Candidate, hits_end: dic
             break
         hit = hits_end.get(j)
         if hit is not None:
+            if not _same_trade(cand, hit):
+                break
             cand.keywords.append(hit.key)
             pos = hit.start
             continue
@@ -284,6 +315,8 @@ def _grow_left(text: str, pos: int, lex: Lexicon, cand: Candidate, hits_end: dic
                     continue
             break
         phrase, kind, k = found
+        if not _modifier_fits(cand, phrase):
+            break
         (cand.foreign if kind == "foreign" else cand.modifiers).append(phrase)
         pos = k
     return pos
@@ -412,7 +445,12 @@ def _merge_adjacent(text: str, cands: list[Candidate]) -> list[Candidate]:
     """Join candidates separated only by a little whitespace ("<url> buy viagra online")."""
     out: list[Candidate] = []
     for c in cands:
-        if out and 0 <= c.start - out[-1].end <= 2 and not text[out[-1].end : c.start].strip():
+        if (
+            out
+            and 0 <= c.start - out[-1].end <= 2
+            and not text[out[-1].end : c.start].strip()
+            and _compatible(out[-1].category, c.category)
+        ):
             out[-1].absorb(c)
             continue
         out.append(c)

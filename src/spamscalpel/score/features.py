@@ -77,7 +77,7 @@ _MED_PATTERNS_BEFORE = re.compile(
 
 _HEALTH_PATH = Path(__file__).with_name("data") / "health_words.txt"
 # A page is about health when at least this share of its sentences uses a health word.
-_HEALTH_PAGE_SHARE = 0.15
+HEALTH_PAGE_SHARE = 0.15
 
 
 @functools.cache
@@ -374,7 +374,7 @@ def _compute_features(ctx: DocContext) -> list[CandidateFeatures]:
         # Off-topic drug: a drug name on a page that is not about health, or in a sentence that is not.
         if c.category == "pharma":
             # (A page that talks about spam names the drugs it is pestered with: that explains it.)
-            if health_share < _HEALTH_PAGE_SHARE and doc_warnings < 2:
+            if health_share < HEALTH_PAGE_SHARE and doc_warnings < 2:
                 v["drug_off_topic"] = 1.0
                 notes["drug_off_topic"] = (
                     f"{len(healthy_sentences)} of {n_sentences} sentences are about health: "
