@@ -248,6 +248,30 @@ def test_a_block_glued_onto_a_page_sentence_is_cut_whole_even_mid_paragraph() ->
     assert [(s.start, s.end) for s in report.spans] == [(start, start + len(block))]
 
 
+def test_a_pasted_block_for_one_product_is_cut_whole() -> None:
+    # One drug in three anchored sentences, glued onto "the old": spun text can push one product.
+    block = (
+        "Many people buy cialis online before trying anything else. "
+        "Doctors say cheap cialis no prescription is sold everywhere. "
+        "Stores list cialis 20mg best price beside the till."
+    )
+    page = (
+        "We walked to the old " + block + " The mill was built in 1820 and ground corn for the village. "
+        "It stopped in the war, and the wheel was restored by volunteers in the nineties."
+    )
+    report = analyze(page)
+    start = page.index(block)
+    assert [(s.start, s.end) for s in report.spans] == [(start, start + len(block))]
+    # The same three phrases in the page's own sentences, glued nowhere, are cut one by one.
+    own = block.replace("Many people", "\n\nMany people")
+    report = analyze("We walked to the old mill." + own + "\n\nThe mill was built in 1820.")
+    assert [s.text for s in report.spans] == [
+        "buy cialis online",
+        "cheap cialis no prescription",
+        "cialis 20mg best price",
+    ]
+
+
 def _features(text: str) -> dict[str, dict[str, float]]:
     from spamscalpel.lexicon import load_lexicon
     from spamscalpel.pipeline import find_candidates

@@ -294,12 +294,13 @@ def _grow_blocks(
     keyword substitution and is cut word by word. In HTML only text phrases grow (a link or a hidden
     block is already reported whole), and a block never leaves its paragraph.
 
-    A block must stand apart from the page on both sides, or on one side when that side shows the
-    paste (a capitalised sentence glued onto a lower-case word, or the page's sentence running on in
-    lower case after it) or when the block fills at least half of its paragraph. A block pasted
-    nowhere (standing apart by paragraph edges alone) must carry phrases in four sentences or more,
-    as spun articles do, or be medical prose on a page about something else; a pair of phrases
-    must be pasted. Otherwise the anchors are cut one by
+    A block must stand apart from the page on both sides. One side is enough for a run of two
+    products or more when that side shows the paste (a capitalised sentence glued onto a lower-case
+    word, or the page's sentence running on in lower case after it) or when the block fills at least
+    half of its paragraph, and for a run of one product through three sentences or more when that
+    side shows the paste. A block pasted nowhere (standing apart by paragraph edges alone) must
+    carry phrases in four sentences or more, as spun articles do, or be medical prose on a page
+    about something else; a pair of phrases must be pasted. Otherwise the anchors are cut one by
     one: deleting a site owner's own sentences is the worse mistake.
     """
     if len(spans) < 2:
@@ -340,16 +341,22 @@ def _grow_blocks(
         para_end = len(text) if para_end < 0 else para_end
         fills = (end - glued) >= _BLOCK_PARA_SHARE * max(1, para_end - para_start)
         one_side = head_glued or tail_glued or ((head_apart or tail_apart) and fills)
-        big = len(run) >= _BLOCK_MIN_SPANS and (apart or (len(products) >= 2 and one_side))
+        pasted = head_glued or tail_glued
+        # Sentences holding the run's phrases.
+        n_sent = 1 + sum(
+            bool(_SENT_BREAK.search(text[a[1] : b[0]])) for a, b in zip(run, run[1:], strict=False)
+        )
+        # One side apart is enough for a run of several products, or for a run of one product
+        # through three sentences or more when that side shows the paste: a spun block can push a
+        # single drug, while one drug rotated through the page's own sentences is never glued on.
+        big = len(run) >= _BLOCK_MIN_SPANS and (
+            apart or (len(products) >= 2 and one_side) or (n_sent >= 3 and pasted)
+        )
         # Pasted nowhere (no glue on either side), a block stands apart by its paragraph edges alone,
         # which every paragraph has: cut it whole only when it runs on as spun text does, with spam in
         # sentence after sentence, or when it is medical copy on a page about something else. Two or
         # three anchored sentences are otherwise the page's own paragraph with keywords stuck in it,
         # and so is a pair of phrases around other drug names.
-        pasted = head_glued or tail_glued
-        n_sent = 1 + sum(
-            bool(_SENT_BREAK.search(text[a[1] : b[0]])) for a, b in zip(run, run[1:], strict=False)
-        )
         if (
             not pasted
             and 2 <= n_sent < _BLOCK_EDGE_SENTENCES
