@@ -335,20 +335,19 @@ def _grow_blocks(
         # the paste (glued on at the start, or the page's sentence running on in lower case after
         # it), or when the block fills half its paragraph or more. A paragraph edge alone is weak:
         # every paragraph has two, and an ordinary paragraph full of anchors would be cut whole.
+        # A run of one product needs the paste and three sentences or more: a spun block can push
+        # a single drug, while one drug rotated through the page's own sentences is never glued on.
         p0 = text.rfind(para, 0, start)
         para_start = p0 + len(para) if p0 >= 0 else 0
         para_end = text.find(para, end)
         para_end = len(text) if para_end < 0 else para_end
         fills = (end - glued) >= _BLOCK_PARA_SHARE * max(1, para_end - para_start)
-        one_side = head_glued or tail_glued or ((head_apart or tail_apart) and fills)
         pasted = head_glued or tail_glued
+        one_side = pasted or ((head_apart or tail_apart) and fills)
         # Sentences holding the run's phrases.
         n_sent = 1 + sum(
             bool(_SENT_BREAK.search(text[a[1] : b[0]])) for a, b in zip(run, run[1:], strict=False)
         )
-        # One side apart is enough for a run of several products, or for a run of one product
-        # through three sentences or more when that side shows the paste: a spun block can push a
-        # single drug, while one drug rotated through the page's own sentences is never glued on.
         big = len(run) >= _BLOCK_MIN_SPANS and (
             apart or (len(products) >= 2 and one_side) or (n_sent >= 3 and pasted)
         )

@@ -377,7 +377,7 @@ def _compute_features(ctx: DocContext) -> list[CandidateFeatures]:
             if health_share < HEALTH_PAGE_SHARE and doc_warnings < 2:
                 v["drug_off_topic"] = 1.0
                 notes["drug_off_topic"] = (
-                    f"{len(healthy_sentences)} of {n_sentences} sentences are about health: "
+                    f"{len(healthy_sentences - spam_sentences)} of the page's {own} own sentences are about health: "
                     "the page is about something else"
                 )
             if s_start not in healthy_sentences:

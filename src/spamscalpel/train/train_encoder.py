@@ -254,7 +254,8 @@ def build(
     tok.enable_truncation(max_length=max_len, strategy="longest_first")
     tok.enable_padding()
     t1 = time.perf_counter()
-    log(f"fine-tuning on {device}" + (f" ({torch.cuda.get_device_name(0)})" if device == "cuda" else ""))
+    where = torch.cuda.get_device_name(0) if device == "cuda" else "cpu"
+    log(f"fine-tuning on {where}")
     fine_tune(model, tok, pairs, labels, epochs, seed, log=log, device=device)
     train_s = time.perf_counter() - t1
     out.mkdir(parents=True, exist_ok=True)
@@ -301,7 +302,7 @@ def build(
             "auc_stacked": round(auc_stacked, 4),
         },
         "train_seconds": round(train_s),
-        "train_device": torch.cuda.get_device_name(0) if device == "cuda" else "cpu",
+        "train_device": where,
         "onnx_bytes": (out / "model.onnx").stat().st_size,
     }
     (out / "encoder.json").write_text(json.dumps(meta, indent=1, sort_keys=True), encoding="utf-8")
