@@ -194,7 +194,7 @@ def test_a_page_paragraph_full_of_anchors_is_not_cut_whole() -> None:
     ],
 )
 def test_glue_point_is_not_a_name(text: str, glued_at: str | None) -> None:
-    from spamscalpel.pipeline import _glued_start
+    from spamscalpel.blocks import glued_start as _glued_start
 
     got = _glued_start(text, 0, len(text))
     assert got == (text.index(" " + glued_at) + 1 if glued_at else 0)

@@ -28,6 +28,7 @@ from .css import (
     parse_stylesheet,
     same_color,
 )
+from .markup import neutralize_source
 from .view import Link, Region, TextView, link_domain
 
 __all__ = ["html_view", "selector_path", "link_domain", "is_off_domain", "looks_like_html"]
@@ -777,6 +778,21 @@ class _Builder:
             self._add(text, starts, ends)
 
 
+_WHITE = (255, 255, 255)
+
+
+def _unreadable(color: tuple[int, int, int] | None, background: tuple[int, int, int] | None) -> bool:
+    """Text a reader cannot see: its colour is the background's, or near-white where none is set.
+
+    With no background colour anywhere above the text the page is white (the browser default; a
+    template file's stylesheet is not in hand), and text within a few shades of white on it, such
+    as ``color:#f3f4f3``, is as unreadable as the exact match.
+    """
+    if background is None:
+        return color is not None and same_color(color, _WHITE, tolerance=16)
+    return same_color(color, background)
+
+
 def _sanitize(raw: str) -> str:
     """Replace lone surrogates (which cannot be encoded for the parser) without moving offsets."""
     try:
@@ -792,7 +808,8 @@ def html_view(raw: str, base_url: str | None = None) -> TextView:
 
     if not isinstance(raw, str):
         raise TypeError(f"html_view() takes str, not {type(raw).__name__}")
-    src = _sanitize(raw)
+    # Template and source files (PHP, Jinja, HTML in SQL strings) parse as the page they print.
+    src = neutralize_source(_sanitize(raw))
     tree = LexborHTMLParser(src)
     runs, raw_metas = _data_runs(src)
     aligner = _Aligner(src, runs)
@@ -881,14 +898,20 @@ def html_view(raw: str, base_url: str | None = None) -> TextView:
         if (
             not frame.hidden
             and (own_color is not None or own_bg is not None or (parent is not None and parent.color_pending))
-            and same_color(frame.color, frame.background)
+            and _unreadable(frame.color, frame.background)
         ):
             if any(t is None and (c.text_content or "").strip() for c, t in children):
                 src_ = sources.get("color") or ("color attribute" if own_color is not None else "inherited")
-                color_reason = (
-                    f"color {color_hex(frame.color)} matches background {color_hex(frame.background)}"  # type: ignore[arg-type]
-                    f" of {frame.background_of} ({src_})"
-                )
+                if frame.background is None:
+                    color_reason = (
+                        f"color {color_hex(frame.color)} is near-invisible on the default white background"  # type: ignore[arg-type]
+                        f" ({src_})"
+                    )
+                else:
+                    color_reason = (
+                        f"color {color_hex(frame.color)} matches background {color_hex(frame.background)}"  # type: ignore[arg-type]
+                        f" of {frame.background_of} ({src_})"
+                    )
             else:
                 frame.color_pending = True
 

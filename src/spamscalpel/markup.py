@@ -1,0 +1,138 @@
+"""Raw markup around a finding: whole elements, whole links, Markdown links, source-file syntax.
+
+A finding inside a link or a hidden block is reported as the element the injector added, with
+its tags, so that the cleaned copy loses the backlink too. These helpers work on the caller's raw
+input (offsets never move) and look at most a bounded window around a position, so their cost
+does not grow with the page.
+
+``neutralize_source`` makes template and source files (PHP, ASP/JSP, Jinja/Liquid/Handlebars, HTML
+stored in SQL dump strings) parseable as HTML by blanking their code with spaces of the same
+length: the parser sees the page the file would print, and every offset still points into the
+caller's text.
+"""
+
+from __future__ import annotations
+
+import re
+
+_WINDOW = 20_000  # how far to look for an element's start or end tag
+
+# Server-side code blocks; an unclosed block runs to the end of the file (a PHP front controller).
+_CODE_BLOCKS = re.compile(r"<\?(?:php\b|=)?[\s\S]*?(?:\?>|\Z)|<%[\s\S]*?(?:%>|\Z)", re.IGNORECASE)
+# Template tags (Jinja, Liquid, Django, Twig, Handlebars, Mustache), bounded in length.
+_TEMPLATE_TAGS = re.compile(r"\{%[\s\S]{0,2000}?%\}|\{\{[\s\S]{0,2000}?\}\}|\{#[\s\S]{0,2000}?#\}")
+_CODE_HINT = re.compile(r"<\?(?:php\b|=)|<%|\{%|\{\{|\{#", re.IGNORECASE)
+# HTML inside SQL (or JSON, or PHP) string literals: attribute quotes escaped with a backslash.
+_ESCAPED_ATTR = re.compile(r"=\\[\"']")
+_ESCAPES = re.compile(r"\\([\"'nrt])")
+_ESCAPE_AS = {'"': ' "', "'": " '", "n": " \n", "r": "  ", "t": "  "}
+
+
+def _blank(m: re.Match[str]) -> str:
+    s = m.group(0)
+    # Keep line breaks so that line-based rules still see the file's lines.
+    return re.sub(r"[^\n]", " ", s)
+
+
+def neutralize_source(raw: str) -> str:
+    """``raw`` with source-file syntax blanked, the same length, so HTML parsing sees the markup.
+
+    Code blocks (``<?php ... ?>``, ``<% ... %>``) and template tags become spaces; in a file that
+    holds HTML inside escaped string literals (an SQL dump: ``<div style=\\"display:none\\">``) each
+    escape becomes a space plus the character it stands for. Plain HTML comes back unchanged.
+    """
+    out = raw
+    if _CODE_HINT.search(out):
+        out = _CODE_BLOCKS.sub(_blank, out)
+        out = _TEMPLATE_TAGS.sub(_blank, out)
+    if len(_ESCAPED_ATTR.findall(out, 0, 200_000)) >= 2:
+        out = _ESCAPES.sub(lambda m: _ESCAPE_AS[m.group(1)], out)
+    return out
+
+
+def _tag_res(tag: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    t = re.escape(tag)
+    return re.compile(rf"<{t}(?=[\s>/\\])[^>]*>", re.IGNORECASE), re.compile(rf"</{t}\s*>", re.IGNORECASE)
+
+
+_TAG_CACHE: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {}
+
+
+def _tags(tag: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    if tag not in _TAG_CACHE:
+        _TAG_CACHE[tag] = _tag_res(tag)
+    return _TAG_CACHE[tag]
+
+
+def element_bounds(raw: str, rs: int, re_: int, tag: str) -> tuple[int, int] | None:
+    """The raw range of the innermost ``<tag>...</tag>`` element around ``[rs, re_)``, or None.
+
+    Nested elements of the same tag are counted, so ``<div><div>x</div>[spam]</div>`` finds the
+    outer one. Either tag may be missing (a slice of a file that starts inside the element): the
+    side that was found is used and the other stays at the finding's edge.
+    """
+    opener, closer = _tags(tag.lower())
+    lo = max(0, rs - _WINDOW)
+    toks = [(m.start(), 1) for m in opener.finditer(raw, lo, rs)]
+    toks += [(m.start(), -1) for m in closer.finditer(raw, lo, rs)]
+    toks.sort()
+    start = None
+    depth = 0
+    for pos, kind in reversed(toks):
+        if kind == -1:
+            depth += 1
+        elif depth == 0:
+            start = pos
+            break
+        else:
+            depth -= 1
+    hi = min(len(raw), re_ + _WINDOW)
+    toks = [(m.start(), m.end(), 1) for m in opener.finditer(raw, re_, hi)]
+    toks += [(m.start(), m.end(), -1) for m in closer.finditer(raw, re_, hi)]
+    toks.sort()
+    end = None
+    depth = 0
+    for _pos, pend, kind in toks:
+        if kind == 1:
+            depth += 1
+        elif depth == 0:
+            end = pend
+            break
+        else:
+            depth -= 1
+    if start is None and end is None:
+        return None
+    return (rs if start is None else start), (re_ if end is None else end)
+
+
+def whole_link(raw: str, rs: int, re_: int) -> tuple[int, int]:
+    """Widen a span on link anchor text to the whole ``<a ...>...</a>`` element: the link is the injection."""
+    found = element_bounds(raw, rs, re_, "a")
+    return found if found is not None else (rs, re_)
+
+
+# A Markdown inline link: [anchor](target "title"), the anchor on one line.
+_MD_TAIL = re.compile(r"[^\[\]\n]{0,300}\]\(\s*<?([^\s()<>]{1,2000})>?(?:\s+\"[^\"\n]{0,300}\")?\s*\)")
+
+
+def markdown_link(text: str, start: int, end: int) -> tuple[int, int, str] | None:
+    """``(start, end, target)`` of the Markdown link whose anchor holds ``[start, end)``, or None."""
+    open_at = text.rfind("[", max(0, start - 301), start)
+    if open_at < 0 or any(ch in text[open_at + 1 : start] for ch in "[]\n"):
+        return None
+    tail = _MD_TAIL.match(text, end)
+    if tail is None or "[" in text[start:end] or "]" in text[start:end]:
+        return None
+    return open_at, tail.end(), tail.group(1)
+
+
+_MD_LINK = re.compile(
+    r"\[([^\[\]\n]{1,300})\]\(\s*<?((?:https?:)?//[^\s()<>]{1,2000})>?(?:\s+\"[^\"\n]{0,300}\")?\s*\)"
+)
+
+
+def markdown_links(text: str) -> list[tuple[int, int, str]]:
+    """Anchor ranges and absolute targets of the Markdown links in ``text``."""
+    if "](" not in text:
+        return []
+    return [(m.start(1), m.end(1), m.group(2)) for m in _MD_LINK.finditer(text)]
