@@ -54,6 +54,9 @@ class Item:
     kind: str
     spans: tuple[tuple[int, int], ...]
     format: str = "text"
+    url: str | None = None
+    category: str = ""
+    language: str = ""
 
 
 # --- datasets ---------------------------------------------------------------------------------
@@ -89,9 +92,17 @@ def realworld(path: Path | None = None) -> list[Item] | None:
                 r = json.loads(line)
                 # Some records are raw HTML/PHP files: read them as the CLI would (sniffed format).
                 fmt = "html" if looks_like_html(r["text"]) else "text"
+                src = r.get("url") or r.get("source") or ""
                 items.append(
                     Item(
-                        r["id"], r["text"], r["kind"], tuple((s["start"], s["end"]) for s in r["spans"]), fmt
+                        r["id"],
+                        r["text"],
+                        r["kind"],
+                        tuple((s["start"], s["end"]) for s in r["spans"]),
+                        fmt,
+                        src if src.startswith(("http://", "https://")) else None,
+                        r.get("category", ""),
+                        r.get("language", ""),
                     )
                 )
             except (ValueError, KeyError) as exc:
@@ -158,7 +169,7 @@ class Spamscalpel:
         out = []
         for d in docs:
             try:
-                rep = analyze(Document(id=d.id, text=d.text, format=d.format), cfg)
+                rep = analyze(Document(id=d.id, text=d.text, format=d.format, url=d.url), cfg)
                 out.append(Prediction(rep.is_spam, tuple((s.start, s.end) for s in rep.spans)))
             except Exception as exc:  # noqa: BLE001 - one bad document never stops the run
                 out.append(Prediction(False, (), f"{d.id}: {type(exc).__name__}: {exc}"))

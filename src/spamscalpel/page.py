@@ -7,14 +7,26 @@ no single phrase scored as spam, report the page's sales phrases.
 
 from __future__ import annotations
 
-from .score import Scored
+import re
+from urllib.parse import unquote, urlsplit
+
+from .score import DocContext, Scored
 from .spans import span_of
 from .types import Document, Evidence, Span
 from .view import TextView
 
 
+def _fits(s: Scored) -> bool:
+    return any(e.kind == "topic_fit" for e in s.evidence)
+
+
 def spam_page_evidence(view: TextView, scored: list[Scored], kept: list[Scored]) -> list[Evidence]:
-    """Document-level signs that the whole page is spam rather than a page with spam inserted."""
+    """Document-level signs that the whole page is spam rather than a page with spam inserted.
+
+    Mentions that the page's topic explains (``topic_fit``: a news report on gambling sites) are
+    not sales phrases and count for nothing here.
+    """
+    scored = [s for s in scored if not _fits(s)]
     text = view.text
     body = len(text.strip()) or 1
     ev: list[Evidence] = []
@@ -79,5 +91,76 @@ def doorway_spans(doc: Document, view: TextView, scored: list[Scored]) -> list[S
     return [
         span_of(doc, view, s, max(s.score, 0.5))
         for s in scored
-        if s.candidate.features.get("commercial", 0) > 0 or s.candidate.features.get("rotation")
+        if not _fits(s)
+        and (s.candidate.features.get("commercial", 0) > 0 or s.candidate.features.get("rotation"))
     ]
+
+
+# --- the page's address ------------------------------------------------------------------------
+
+_SLUG_SPLIT = re.compile(r"[-_/.+=&?%]+|\d+")
+_URL_SALES = 0.35  # a slug phrase this commercial sells (the finder's own commercial measure)
+
+
+def _address_words(url: str) -> tuple[list[str], str]:
+    """The host's own labels (no ``www``, no suffix) and the path as words."""
+    try:
+        parts = urlsplit(url if "//" in url else "//" + url)
+        host = (parts.hostname or "").lower()
+        path = unquote(parts.path or "")
+    except ValueError:
+        return [], ""
+    labels = [lb for lb in host.split(".") if lb and lb != "www"][:-1]
+    words = " ".join(w for w in _SLUG_SPLIT.split(path.lower()) if w)
+    return labels, words
+
+
+def url_evidence(
+    doc: Document, view: TextView, ctx: DocContext | None, scored: list[Scored]
+) -> list[Evidence]:
+    """Signs in the page's URL that the page is the trade's own: its slug sells, or its host is named for it.
+
+    A slug such as ``buy-tramadol-cheap-overnight-delivery`` or ``online-payday-loan-for-bad-credit``
+    is a sales phrase (the keyword finder reads it as text); a page under it that names the same
+    trade is a doorway, however cautious its text sounds. A host named for a trade
+    (``replicafactory``, ``argumentativeessaypapers``) makes the page the trade's own when the page
+    also uses the trade's sales words or names it in a way its topic does not explain.
+    """
+    if not doc.url:
+        return []
+    from .detect.keywords import candidates_for
+    from .lexicon import load_lexicon
+    from .score.features import commercial_of
+    from .score.trades import load_trades, sentence_words
+
+    labels, slug = _address_words(doc.url)
+    on_page = {s.candidate.category for s in scored}
+    sold_on_page = {s.candidate.category for s in scored if not _fits(s)}
+    ev: list[Evidence] = []
+    if slug and scored:
+        lex = load_lexicon()
+        for c in candidates_for(slug)[1]:
+            com = commercial_of(c, lex)
+            # Two sales words or more: "can-now-buy-viagra-online" headlines news, "buy-x-cheap-overnight" sells.
+            if com >= _URL_SALES and len(set(c.modifiers)) + len(c.foreign) >= 2 and c.category in on_page:
+                phrase = slug[c.start : c.end]
+                ev.append(Evidence("address_sells", f"the page's address sells it: '{phrase}'", 0.8))
+                break
+    trades = load_trades()
+    words = None
+    for label in labels:
+        for trade, rules in trades.items():
+            hit = next((w for w in rules.domain if w in label), None)
+            if hit is None:
+                continue
+            if words is None:
+                ctx = ctx or DocContext.build(view, load_lexicon(), [])
+                words = sentence_words(ctx)
+            if trade in sold_on_page or words.get((trade, "sales")):
+                ev.append(
+                    Evidence(
+                        "trade_domain", f"the site '{label}' is named for the {trade} trade ('{hit}')", 0.7
+                    )
+                )
+                return ev
+    return ev

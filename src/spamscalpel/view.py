@@ -76,8 +76,16 @@ class TextView:
 
 
 def plain_view(text: str) -> TextView:
-    """The identity view of plain text."""
-    return TextView(text=text, raw=text)
+    """The identity view of plain text; Markdown links (``[anchor](https://...)``) are link regions."""
+    from .markup import markdown_links
+
+    links = markdown_links(text)
+    if not links:
+        return TextView(text=text, raw=text)
+    regions = [Region(s, e, "link", href, href=href) for s, e, href in links]
+    return TextView(
+        text=text, raw=text, regions=regions, links=[Link(s, e, text[s:e], href) for s, e, href in links]
+    )
 
 
 def link_domain(href: str | None) -> str:

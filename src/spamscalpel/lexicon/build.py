@@ -289,6 +289,62 @@ def _load_unii_brands(variants: dict[str, str], strength: dict[str, float]) -> d
     return out
 
 
+LANG_DIR_NAME = "lang"  # one file per language: curated/lang/<code>.txt
+_LANG_KINDS = ("term", "modifier")
+
+
+def parse_language(path: Path) -> tuple[list[tuple[str, str, float, int]], dict[str, float]]:
+    """Parse one language file: ``term TAB <phrase> TAB <category> TAB <strength>`` lines for spam
+    terms and ``modifier TAB <word> TAB <weight>`` lines for sales words; ``#`` starts a comment.
+    """
+    terms: list[tuple[str, str, float, int]] = []
+    modifiers: dict[str, float] = {}
+    for n, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not raw.strip() or raw.lstrip().startswith("#"):
+            continue
+        cols = [c.strip() for c in raw.split("\t")]
+        kind = cols[0]
+        want = 4 if kind == "term" else 3
+        if kind not in _LANG_KINDS or len(cols) != want:
+            raise BuildError(
+                f"lang/{path.name}:{n}: expected 'term<TAB>phrase<TAB>category<TAB>strength' or 'modifier<TAB>word<TAB>weight', got {raw!r}"
+            )
+        key = fold_key(cols[1])
+        try:
+            value = float(cols[-1])
+        except ValueError:
+            raise BuildError(f"lang/{path.name}:{n}: bad number in {raw!r}") from None
+        if not key or not 0.0 <= value <= 1.0:
+            raise BuildError(f"lang/{path.name}:{n}: bad entry {raw!r}")
+        if kind == "modifier":
+            if key in modifiers:
+                raise BuildError(f"lang/{path.name}:{n}: {key!r} listed twice")
+            modifiers[key] = value
+        else:
+            if cols[2] not in CATEGORIES:
+                raise BuildError(f"lang/{path.name}:{n}: unknown category {cols[2]!r}")
+            terms.append((key, cols[2], value, n))
+    return terms, modifiers
+
+
+def _languages(curated_dir: Path, curated_terms: dict[str, list], foreign: dict[str, float]) -> None:
+    """Merge every language file into the curated terms and the foreign sales words."""
+    lang_dir = curated_dir / LANG_DIR_NAME
+    if not lang_dir.is_dir():
+        return
+    for path in sorted(lang_dir.glob("*.txt")):
+        terms, modifiers = parse_language(path)
+        for key, category, value, n in terms:
+            if key in curated_terms:
+                raise BuildError(
+                    f"lang/{path.name}:{n}: {key!r} is already listed in {curated_terms[key][4]}"
+                )
+            kind = "spam_drug" if category == "pharma" else "keyword"
+            curated_terms[key] = [category, key, kind, value, f"curated:lang/{path.name}"]
+        for key, value in modifiers.items():
+            foreign.setdefault(key, value)
+
+
 def build(curated_dir: Path = CURATED_DIR) -> tuple[dict, dict[str, Counter]]:
     """Assemble the lexicon payload; also return per-reason drop counts for the build log."""
     curated_terms: dict[str, list] = {}
@@ -321,6 +377,7 @@ def build(curated_dir: Path = CURATED_DIR) -> tuple[dict, dict[str, Counter]]:
 
     modifiers = weighted("modifiers.txt")
     foreign = weighted("foreign_modifiers.txt")
+    _languages(curated_dir, curated_terms, foreign)
     countries = plain("countries.txt")
     templates = [e.key for e in _curated("templates.txt", curated_dir)]
     medical = plain("medical_context.txt")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import bisect
 import functools
 import re
+import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,7 +26,7 @@ _BUY_FITS_BEFORE = frozenset(
     "and or where how why when whether please you i we they he she people men women patients to didn't "
     "don't doesn't now also just only still easily legally safely".split()
 )
-_BUY_VERBS = ("buy", "order", "purchase", "buying", "ordering", "purchasing")
+_BUY_VERBS = ("buy", "order", "purchase", "buying", "ordering", "purchasing", "store")
 # Words that ordinarily follow a drug name in real prose.
 _FOLLOW_OK = frozenset(
     "and or is are was were be been being can could may might will would should must has have had does did "
@@ -87,6 +88,20 @@ def load_health_words() -> frozenset[str]:
     return frozenset(w.strip() for w in lines if w.strip() and not w.startswith("#"))
 
 
+_UNSPACED_FROM = (
+    0x0E00  # Thai and the scripts after it (CJK, kana, Hangul) have no inside of a word to glue into
+)
+_LETTER_FOLD = str.maketrans({"đ": "d", "ł": "l", "ø": "o", "ı": "i", "ß": "ss"})
+
+
+def _unaccent(s: str) -> str:
+    """Lower case, accents and hyphens dropped, single spaces: the spelling without its diacritics."""
+    decomposed = unicodedata.normalize("NFKD", s.casefold().translate(_LETTER_FOLD))
+    return " ".join(
+        "".join(ch for ch in decomposed if not unicodedata.combining(ch)).replace("-", " ").split()
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class CandidateFeatures:
     values: dict[str, float]
@@ -123,6 +138,11 @@ def _commercial(c: Candidate, lex) -> tuple[float, str]:
         # One weak word ("generic", "tablets", "online") is ordinary pharmacy prose on its own.
         best *= 0.5
     return best, why
+
+
+def commercial_of(c: Candidate, lex) -> float:
+    """How commercial a candidate's own phrase is (its modifiers, template, URL, market), 0..1."""
+    return _commercial(c, lex)[0]
 
 
 def _prev_word(text: str, pos: int) -> str:
@@ -304,7 +324,11 @@ def _compute_features(ctx: DocContext) -> list[CandidateFeatures]:
                 f"'{prev} {kw} {nxt}': the drug name stands where another word belongs"
             )
         # Glued into a word: "colou<spam>rs", "weath<spam>er".
-        if (c.start > 0 and text[c.start - 1].isalpha()) or (c.end < len(text) and text[c.end].isalpha()):
+        # (Scripts written without spaces, and Korean with its particles, glue words on by design.)
+        spaced_script = ord((kw or " ")[0]) < _UNSPACED_FROM
+        if spaced_script and (
+            (c.start > 0 and text[c.start - 1].isalpha()) or (c.end < len(text) and text[c.end].isalpha())
+        ):
             if c.category != "other" and re.match(r"\w", kw[:1] or " ") is not None:
                 v["inside_word"] = 1.0
                 notes["inside_word"] = "inserted inside a word"
@@ -385,10 +409,10 @@ def _compute_features(ctx: DocContext) -> list[CandidateFeatures]:
                 notes["sentence_off_topic"] = "nothing else in the sentence is about health"
         # Obfuscated spelling (v1agra, s y n t h r o i d, Cyrillic look-alikes): nobody writes a drug
         # name like that except to slip past filters.
-        if kw and re.sub(r"\s+", " ", kw.casefold()) != c.term and not kw.casefold().startswith(c.term):
-            if c.category != "other" and re.sub(r"[\s-]+", " ", kw.casefold()) != re.sub(
-                r"[\s-]+", " ", c.term
-            ):
+        # Accents are spelling, not disguise: "casinò", "cá độ bóng đá", "préstamos".
+        plain_kw = _unaccent(kw)
+        if kw and plain_kw != _unaccent(c.term) and not plain_kw.startswith(_unaccent(c.term)):
+            if c.category != "other":
                 v["obfuscated"] = 1.0
                 notes["obfuscated"] = f"'{kw}' is an obfuscated spelling of '{c.term}'"
 
