@@ -126,7 +126,11 @@ def specimen(folder: Path | None = None) -> list[Item] | None:
 
 def data_hashes() -> dict[str, str]:
     """SHA-256 of each shared evaluation file, keyed by its path under shared/."""
-    files = [SHARED / "data" / "realworld-dev.jsonl", *sorted((SHARED / "specimen").glob("*"))]
+    files = [
+        SHARED / "data" / "realworld-dev.jsonl",
+        SHARED / "data" / "realworld-dev2.jsonl",
+        *sorted((SHARED / "specimen").glob("*")),
+    ]
     return {
         str(p.relative_to(SHARED)): hashlib.sha256(p.read_bytes()).hexdigest() for p in files if p.is_file()
     }
@@ -306,6 +310,28 @@ def markdown(results: dict) -> str:
     return "\n".join(lines)
 
 
+def breakdown(datasets: dict[str, list[Item]], system) -> str:
+    """Per trade and per language rows for the datasets that label them (one system)."""
+    lines = []
+    for dname, items in datasets.items():
+        for field in ("category", "language"):
+            groups = sorted({getattr(it, field) for it in items if getattr(it, field)})
+            if not groups:
+                continue
+            lines += [
+                f"\n### {dname} by {field} ({system.name})\n",
+                f"| {field} | " + " | ".join(SPAM_KINDS + CLEAN_KINDS) + " | span recall | span precision |",
+                "|---|" + "---|" * (len(SPAM_KINDS + CLEAN_KINDS) + 2),
+            ]
+            for g in groups:
+                sub = [it for it in items if getattr(it, field) == g]
+                m = score(sub, system.predict(sub))
+                cells = [m["counts"].get(k, "–") for k in SPAM_KINDS + CLEAN_KINDS]
+                cells += [m["counts"].get("spans_found", "–"), m["counts"].get("spans_correct", "–")]
+                lines.append(f"| {g} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
 def gate_datasets() -> dict[str, list[Item]]:
     """The datasets the evaluation gate checks (no fetched corpora, no lexicon: stable anywhere)."""
     ds: dict[str, list[Item]] = {
@@ -313,9 +339,11 @@ def gate_datasets() -> dict[str, list[Item]]:
             GATE_SYNTH["n"], GATE_SYNTH["seed"], GATE_SYNTH["split"], fetched=False, use_lexicon=False
         )
     }
-    rw, sp = realworld(), specimen()
+    rw, rw2, sp = realworld(), realworld(SHARED / "data" / "realworld-dev2.jsonl"), specimen()
     if rw is not None:
         ds["realworld"] = rw
+    if rw2 is not None:
+        ds["realworld2"] = rw2
     if sp is not None:
         ds["specimen"] = sp
     return ds
@@ -382,7 +410,12 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
     datasets: dict[str, list[Item]] = {"synthetic": synthetic(args.synthetic_n, args.seed)}
-    for name, loader in (("realworld", realworld), ("specimen", specimen)):
+    loaders = (
+        ("realworld", realworld),
+        ("realworld2", lambda: realworld(SHARED / "data" / "realworld-dev2.jsonl")),
+        ("specimen", specimen),
+    )
+    for name, loader in loaders:
         items = loader()
         if items is None:
             print(f"skip {name}: not found under {SHARED}", file=sys.stderr)
@@ -397,7 +430,7 @@ def main(argv: list[str] | None = None) -> int:
         "synthetic": {"n": args.synthetic_n, "seed": args.seed, "split": "test"},
         "data_sha256": data_hashes(),
     }
-    table = markdown(results)
+    table = markdown(results) + breakdown(datasets, Spamscalpel(scorers[0]))
     print(table)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
