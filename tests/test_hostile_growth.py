@@ -22,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
 from hostile import SHAPES, make  # noqa: E402
 
 STILL_QUADRATIC = {
-    "url_dots", "drug_commas", "seven_drugs", "buy_cheap", "zero_width", "script_ident", "rgb_style",
+    "url_dots", "drug_commas", "seven_drugs", "buy_cheap", "zero_width", "script_ident",
     "nested_divs", "many_links",
 }  # fmt: skip
 FLOOR_S = 0.01
