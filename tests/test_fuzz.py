@@ -18,7 +18,8 @@ hypothesis = pytest.importorskip("hypothesis")
 from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-from spamscalpel import analyze, clean  # noqa: E402
+from spamscalpel import analyze  # noqa: E402
+from spamscalpel.clean import clean  # noqa: E402
 from spamscalpel.io.readers import ReadError, read_file  # noqa: E402
 from spamscalpel.textsafe import replace_surrogates  # noqa: E402
 from spamscalpel.types import Document  # noqa: E402
