@@ -352,7 +352,10 @@ def _tail_problem(path: str, last_offset: int, end: int, gz: bool) -> tuple[bool
             fh.seek(end)
             rest = fh.read(1 << 16)
     if rest.strip(b"\r\n\x00 "):
-        return False, f"bytes after the last complete record (offset {end:,}) could not be read (truncated file?)"
+        return (
+            False,
+            f"bytes after the last complete record (offset {end:,}) could not be read (truncated file?)",
+        )
     return False, None
 
 
