@@ -5,6 +5,11 @@ package ``wrk``) or, where wrk is absent, a small asyncio+httpx generator, then 
 result to bench/out/ and prints it. Usage:
 
     .venv/bin/python bench/load/run.py [--connections 50] [--duration 30] [--workers 2]
+    .venv/bin/python bench/load/run.py --bombs 4 --timeout 2   # issue 15: bombs among normal traffic
+
+With ``--bombs N``, N more connections send hostile documents (the issue's time bombs) in a loop
+alongside the normal traffic; the result reports normal latency apart from the bombs' answers,
+and how many server worker processes were restarted (compare p99 with a run without bombs).
 """
 
 from __future__ import annotations
@@ -46,11 +51,28 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(port: int, workers: int, threads: int) -> subprocess.Popen:
+# Hostile documents (issue 15): each was seconds to minutes of analysis at 10-40 KB.
+BOMBS = (
+    "qq." * 13_000 + " .com",
+    "viagra, " * 5000,
+    "buy cheap viagra online " * 1600,
+    "<script>" + "a" * 40_000 + "</script>",
+)
+
+
+def _children(pid: int) -> set[int]:
+    try:
+        with open(f"/proc/{pid}/task/{pid}/children", encoding="ascii") as fh:
+            return {int(x) for x in fh.read().split()}
+    except OSError:
+        return set()
+
+
+def start_server(port: int, workers: int, threads: int, timeout: float = 20.0) -> subprocess.Popen:
     """Start ``spamscalpel serve`` and wait until /v1/health answers."""
     env = dict(os.environ, PYTHONPATH=str(REPO / "src") + os.pathsep + os.environ.get("PYTHONPATH", ""))
     cmd = [sys.executable, "-m", "spamscalpel", "serve", "--port", str(port), "--workers", str(workers),
-           "--threads", str(threads), "--log-level", "error"]  # fmt: skip
+           "--threads", str(threads), "--timeout", str(timeout), "--log-level", "error"]  # fmt: skip
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline:
@@ -104,15 +126,33 @@ def run_wrk(url: str, body_file: str, connections: int, duration: int, threads: 
     }
 
 
-async def _python_load(url: str, body: bytes, connections: int, duration: int) -> dict:
+async def _python_load(url: str, body: bytes, connections: int, duration: int, bombs: int = 0) -> dict:
     import httpx
 
     latencies: list[float] = []
     statuses: dict[int, int] = {}
+    bomb_statuses: dict[str, int] = {}
     failures = 0
     stop = time.monotonic() + duration
-    limits = httpx.Limits(max_connections=connections, max_keepalive_connections=connections)
-    async with httpx.AsyncClient(limits=limits, timeout=10.0) as client:
+    total = connections + bombs
+    limits = httpx.Limits(max_connections=total, max_keepalive_connections=total)
+    bomb_bodies = [json.dumps({"id": f"bomb{i}", "text": b}).encode() for i, b in enumerate(BOMBS)]
+    async with httpx.AsyncClient(limits=limits, timeout=60.0) as client:
+
+        async def bomber(k: int) -> None:
+            i = k
+            while time.monotonic() < stop:
+                i += 1
+                try:
+                    r = await client.post(
+                        url,
+                        content=bomb_bodies[i % len(bomb_bodies)],
+                        headers={"content-type": "application/json"},
+                    )
+                    key = str(r.status_code)
+                except httpx.HTTPError as exc:
+                    key = type(exc).__name__
+                bomb_statuses[key] = bomb_statuses.get(key, 0) + 1
 
         async def worker() -> None:
             nonlocal failures
@@ -126,7 +166,7 @@ async def _python_load(url: str, body: bytes, connections: int, duration: int) -
                     failures += 1
 
         started = time.perf_counter()
-        await asyncio.gather(*(worker() for _ in range(connections)))
+        await asyncio.gather(*(worker() for _ in range(connections)), *(bomber(k) for k in range(bombs)))
         elapsed = time.perf_counter() - started
     latencies.sort()
 
@@ -145,6 +185,8 @@ async def _python_load(url: str, body: bytes, connections: int, duration: int) -
         "socket_errors": failures,
         "errors": non2xx + failures,
         "statuses": statuses,
+        "bomb_connections": bombs,
+        "bomb_answers": bomb_statuses,
     }
 
 
@@ -156,19 +198,24 @@ def main() -> int:
     ap.add_argument("--threads", type=int, default=4, help="analysis threads per worker")
     ap.add_argument("--path", default="/v1/scan", help="endpoint to load (POST)")
     ap.add_argument("--tool", choices=("auto", "wrk", "python"), default="auto")
+    ap.add_argument("--bombs", type=int, default=0, help="extra connections sending time bombs (python tool)")
+    ap.add_argument(
+        "--timeout", type=float, default=20.0, help="server per-request deadline (serve --timeout)"
+    )
     args = ap.parse_args()
     duration = max(1, min(args.duration, 120))
 
     body = json.dumps({"id": "load", "text": PAYLOAD_TEXT}).encode()
     port = _free_port()
     url = f"http://127.0.0.1:{port}{args.path}"
-    server = start_server(port, args.workers, args.threads)
+    server = start_server(port, args.workers, args.threads, args.timeout)
+    workers_before = _children(server.pid)
     try:
         # One request first: it must succeed, or the run would only measure errors.
         req = urllib.request.Request(url, data=body, headers={"content-type": "application/json"})
         with urllib.request.urlopen(req, timeout=30) as r:
             sample = json.load(r)
-        use_wrk = args.tool == "wrk" or (args.tool == "auto" and shutil.which("wrk"))
+        use_wrk = not args.bombs and (args.tool == "wrk" or (args.tool == "auto" and shutil.which("wrk")))
         if use_wrk:
             with tempfile.NamedTemporaryFile("wb", suffix=".json", delete=False) as fh:
                 fh.write(body)
@@ -177,7 +224,8 @@ def main() -> int:
             finally:
                 os.unlink(fh.name)
         else:
-            result = asyncio.run(_python_load(url, body, args.connections, duration))
+            result = asyncio.run(_python_load(url, body, args.connections, duration, args.bombs))
+        workers_after = _children(server.pid)
     finally:
         server.terminate()
         try:
@@ -192,6 +240,8 @@ def main() -> int:
             "duration_s": duration,
             "server_workers": args.workers,
             "threads_per_worker": args.threads,
+            "server_timeout_s": args.timeout,
+            "worker_restarts": len(workers_before - workers_after),
             "payload_chars": len(PAYLOAD_TEXT),
             "sample_verdict": sample.get("verdict"),
             "sample_spans": len(sample.get("spans", [])),
@@ -210,6 +260,8 @@ def main() -> int:
         f"  requests {result['requests']}  req/s {result['req_per_s']}\n"
         f"  p50 {result['p50_ms']} ms  p90 {result['p90_ms']} ms  p99 {result['p99_ms']} ms\n"
         f"  errors {result['errors']} (non-2xx {result['non_2xx']}, socket {result['socket_errors']})\n"
+        f"  bombs: {args.bombs} connection(s), answers {result.get('bomb_answers', {})}; "
+        f"server worker restarts {result['worker_restarts']}\n"
         f"  written to {path.relative_to(REPO)}"
     )
     return 1 if result["errors"] else 0

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from .textsafe import replace_surrogates, surrogate_warning
 from .types import Document, Report
 
 
@@ -38,7 +39,22 @@ def analyze(doc: Document | str, config: Config | None = None) -> Report:
         raise ValueError(
             f"document {document.id!r} has {len(document.text):,} characters; the limit is {cfg.max_chars:,}"
         )
-    return run_pipeline(document, cfg)
+    document, warning = _repaired(document)
+    report = run_pipeline(document, cfg)
+    if warning:
+        report = replace(report, meta={**report.meta, "warning": warning})
+    return report
+
+
+def _repaired(doc: Document) -> tuple[Document, str | None]:
+    """The document with lone surrogates replaced (offsets unchanged), and the warning to report."""
+    text, n = replace_surrogates(doc.text)
+    doc_id, n_id = replace_surrogates(doc.id)
+    warnings = [doc.warning] if doc.warning else []
+    if n or n_id:
+        doc = replace(doc, id=doc_id, text=text)
+        warnings.append(surrogate_warning(f"document {doc_id!r}", n + n_id))
+    return doc, "; ".join(warnings) or None
 
 
 def analyze_many(docs: Iterable[Document], config: Config | None = None) -> Iterator[Report]:

@@ -103,7 +103,9 @@ NAMED_COLORS: dict[str, tuple[int, int, int]] = {
     "beige": (245, 245, 220),
 }
 _HEX = re.compile(r"#([0-9a-f]{3,8})\b", re.I)
-_RGB = re.compile(r"rgba?\(\s*([^)]*)\)", re.I)
+# No "(" inside the arguments: "rgb(" repeated without a ")" would otherwise rescan the rest of
+# the value from every "rgb(", quadratic in a hostile style attribute.
+_RGB = re.compile(r"rgba?\(\s*([^()]*)\)", re.I)
 _WORD = re.compile(r"[a-z]+", re.I)
 
 

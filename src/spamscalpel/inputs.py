@@ -13,12 +13,14 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from .textsafe import scrub, surrogate_warning
 from .types import Document
 
 INPUT_FORMATS: tuple[str, ...] = ("auto", "text", "jsonl", "html")
@@ -27,6 +29,7 @@ HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})
 TEXT_SUFFIXES = frozenset({".txt", ".text", ".md"})
 DEFAULT_MAX_CHARS = 20_000_000
 STDIN = "-"
+_ESCAPED_SURROGATE = re.compile(rb"\\u[dD][89a-fA-F]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -242,6 +245,12 @@ def _read_jsonl(name: str, fh: BinaryIO, max_chars: int, rel: str) -> Iterator[I
                 where, error=f"{where}: expected a JSON object, got {type(obj).__name__}", **base
             )
             continue
+        if _ESCAPED_SURROGATE.search(raw):
+            # Legal JSON, but no UTF-8 writer can encode the result: repair it here, once.
+            obj, n = scrub(obj)
+            if n:
+                note = surrogate_warning(where, n)
+                warning = f"{warning}; {note}" if warning else note
         raw_id = obj.get("id")
         doc_id = str(raw_id) if raw_id not in (None, "") else where
         field = "html" if "html" in obj and "text" not in obj else "text"

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 import os
 from dataclasses import dataclass
 from typing import TextIO
 
+from .textsafe import dumps
 from .types import Report
 
 OUTPUT_FORMATS: tuple[str, ...] = ("jsonl", "json", "text")
@@ -77,7 +77,7 @@ class ReportWriter:
         elif self.fmt == "json":
             # Streamed as an array so memory stays flat on big runs.
             sep = "[\n" if self._count == 0 else ",\n"
-            self.stream.write(sep + json.dumps(report.to_dict(), ensure_ascii=False))
+            self.stream.write(sep + dumps(report.to_dict()))
         else:
             self.stream.write(render_text(report, text, self.color))
         self._count += 1
@@ -111,9 +111,7 @@ def render_text(report: Report, text: str | None = None, color: bool = False) ->
         where = f"@{span.start}-{span.end}"
         if span.source:
             where += f" {span.source}"
-        lines.append(
-            f"  [{i}] {span.category} {span.score:.2f} {where}  {json.dumps(span.text, ensure_ascii=False)}"
-        )
+        lines.append(f"  [{i}] {span.category} {span.score:.2f} {where}  {dumps(span.text)}")
         if text is not None and span.end <= len(text):
             before = _flat(text[max(0, span.start - CONTEXT_CHARS) : span.start])
             after = _flat(text[span.end : span.end + CONTEXT_CHARS])

@@ -1,9 +1,11 @@
 """HTTP API and web page: a thin shell over ``analyze`` and ``clean``.
 
 ``create_app()`` builds a FastAPI app. Every endpoint answers with ``Report.to_dict()`` (the one
-schema the CLI prints). Analysis runs in a thread pool so the event loop stays free to accept
-requests, answer health checks and enforce limits; for CPU parallelism run several uvicorn
-worker processes (``spamscalpel serve --workers N``).
+schema the CLI prints). Analysis runs in a pool of worker processes (``workpool.ProcessPool``),
+so the event loop stays free to accept requests, answer health checks and enforce limits, and a
+request that passes its deadline is answered 504 while only its process is killed and replaced.
+Slow clients are cut off too: request heads must arrive within ``header_timeout_s``
+(``GuardedH11Protocol``, which ``spamscalpel serve`` runs) and bodies within ``body_timeout_s``.
 """
 
 from __future__ import annotations
@@ -14,7 +16,6 @@ import os
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
@@ -29,6 +30,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from . import __version__
 from .analyze import Config, analyze
 from .types import CATEGORIES, Document, Report
+from .workpool import PoolBusy, ProcessPool
 
 WEB_DIR = Path(__file__).resolve().parent / "web"
 
@@ -39,9 +41,11 @@ class ServerSettings:
 
     max_body_bytes: int = 2_000_000
     max_batch: int = 100
-    timeout_s: float = 20.0
-    pool_threads: int = 4
+    timeout_s: float = 20.0  # hard deadline per request: then 504, and its analysis process is replaced
+    pool_threads: int = 4  # analysis processes per server process (the name predates processes)
     max_pending: int = 512  # requests waiting for the pool beyond this get 503 instead of queueing
+    header_timeout_s: float = 10.0  # a request head (line and headers) must arrive within this
+    body_timeout_s: float = 30.0  # the whole request body must arrive within this, else 408
 
     @classmethod
     def from_env(cls) -> ServerSettings:
@@ -55,6 +59,8 @@ class ServerSettings:
             timeout_s=float(env.get("SPAMSCALPEL_TIMEOUT", s.timeout_s)),
             pool_threads=int(env.get("SPAMSCALPEL_POOL_THREADS", s.pool_threads)),
             max_pending=int(env.get("SPAMSCALPEL_MAX_PENDING", s.max_pending)),
+            header_timeout_s=float(env.get("SPAMSCALPEL_HEADER_TIMEOUT", s.header_timeout_s)),
+            body_timeout_s=float(env.get("SPAMSCALPEL_BODY_TIMEOUT", s.body_timeout_s)),
         )
 
 
@@ -166,6 +172,9 @@ class HealthOut(BaseModel):
     version: str
     uptime_s: float
     pool_threads: int
+    pid: int = Field(description="Process id of the server process that answered.")
+    pool_pids: list[int] = Field(description="Process ids of its live analysis processes.")
+    pool_restarts: int = Field(description="Analysis processes replaced after overrunning the deadline.")
 
 
 class ErrorOut(BaseModel):
@@ -174,6 +183,7 @@ class ErrorOut(BaseModel):
 
 
 _ERRORS = {
+    408: {"model": ErrorOut, "description": "Request body not received in time"},
     413: {"model": ErrorOut, "description": "Request body too large"},
     503: {"model": ErrorOut, "description": "Server busy"},
     504: {"model": ErrorOut, "description": "Analysis took longer than the time limit"},
@@ -325,6 +335,10 @@ class Guard:
                 return path
             return "/static" if path.startswith("/static/") else "other"
 
+        slow_body = {
+            "error": "body_timeout",
+            "message": f"the request body did not arrive within {self.settings.body_timeout_s:g} s",
+        }
         too_large = {
             "error": "body_too_large",
             "message": f"request body is larger than the limit of {limit:,} bytes; send less text "
@@ -340,8 +354,13 @@ class Guard:
             chunks: list[bytes] = []
             received = 0
             more = scope.get("method") in ("POST", "PUT", "PATCH")
+            body_deadline = started + self.settings.body_timeout_s
             while more:
-                message = await receive()
+                try:
+                    message = await asyncio.wait_for(receive(), timeout=body_deadline - time.perf_counter())
+                except TimeoutError:  # a slow-loris body: stop waiting for it
+                    await _send_json(send_wrapper, 408, slow_body)
+                    return
                 if message["type"] != "http.request":
                     return  # client went away before sending the whole body
                 chunk = message.get("body", b"")
@@ -368,13 +387,121 @@ class Guard:
             )
 
 
+def _guarded_protocol() -> type:
+    """uvicorn's h11 protocol with a deadline on each request head (request line and headers).
+
+    uvicorn only times out idle keep-alive connections: a client that sends its headers one byte
+    at a time holds a connection, and the memory behind it, for as long as it likes.
+    """
+    import h11
+    from uvicorn.protocols.http.h11_impl import H11Protocol
+
+    class GuardedH11Protocol(H11Protocol):
+        header_timeout_s: float | None = None
+
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            cls = type(self)
+            if cls.header_timeout_s is None:
+                cls.header_timeout_s = ServerSettings.from_env().header_timeout_s
+            self._head_timer: asyncio.TimerHandle | None = None
+
+        def connection_made(self, transport: Any) -> None:
+            super().connection_made(transport)
+            self._arm()
+
+        def data_received(self, data: bytes) -> None:
+            super().data_received(data)
+            if self.conn.their_state is h11.IDLE:
+                self._arm()  # a head has begun (or the next one on a kept-alive connection)
+            else:
+                self._disarm()
+
+        def connection_lost(self, exc: Exception | None) -> None:
+            self._disarm()
+            super().connection_lost(exc)
+
+        def _arm(self) -> None:
+            if self._head_timer is None and self.header_timeout_s:
+                self._head_timer = self.loop.call_later(self.header_timeout_s, self._head_too_slow)
+
+        def _disarm(self) -> None:
+            if self._head_timer is not None:
+                self._head_timer.cancel()
+                self._head_timer = None
+
+        def _head_too_slow(self) -> None:
+            self._head_timer = None
+            if self.conn.their_state is h11.IDLE and not self.transport.is_closing():
+                body = b'{"error":"header_timeout","message":"request head not received in time"}'
+                self.transport.write(
+                    b"HTTP/1.1 408 Request Timeout\r\ncontent-type: application/json\r\n"
+                    b"connection: close\r\ncontent-length: " + str(len(body)).encode() + b"\r\n\r\n" + body
+                )
+                self.transport.close()
+
+    return GuardedH11Protocol
+
+
+def __getattr__(name: str) -> Any:
+    # Built on first access so that importing this module does not import uvicorn.
+    if name == "GuardedH11Protocol":
+        cls = _guarded_protocol()
+        globals()[name] = cls
+        return cls
+    raise AttributeError(name)
+
+
 # --------------------------------------------------------------------------------------------
 # The app.
 # --------------------------------------------------------------------------------------------
 
 
-class _Busy(Exception):
-    pass
+_Busy = PoolBusy  # raised when too many requests wait for the pool; answered 503
+
+
+# Tasks run in the analysis processes: module-level, so they pickle; each returns the response
+# payload and the reports, which the server process counts in its metrics.
+def _warmup() -> None:
+    analyze(Document(id="warmup", text="warm up"))
+
+
+def _scan_task(doc: Document, cfg: Config) -> tuple[dict[str, Any], list[Report]]:
+    report = analyze(doc, cfg)
+    return report.to_dict(), [report]
+
+
+def _clean_task(doc: Document, threshold: float, policy: str, min_score: float) -> tuple[dict, list[Report]]:
+    from .clean import clean
+
+    report = analyze(doc, Config(threshold=threshold))
+    result = clean(doc.text, report, policy=policy, min_score=min_score)
+    payload = {
+        "report": report.to_dict(),
+        "cleaned": result.text,
+        "removed": [_removed_to_dict(p) for p in result.removed],
+        "policy": policy,
+    }
+    return payload, [report]
+
+
+def _batch_task(raw_docs: list[dict[str, Any]], cfg: Config) -> tuple[list[dict[str, Any]], list[Report]]:
+    from pydantic import ValidationError
+
+    reports = []
+    for i, raw in enumerate(raw_docs):
+        doc_id = str(raw.get("id", f"#{i}")) if isinstance(raw, dict) else f"#{i}"
+        try:
+            if isinstance(raw, dict) and "options" in raw:
+                raise ValueError('"options" belong to the batch, not to a document')
+            req = ScanRequest.model_validate(raw)
+            report = analyze(_document(req), cfg)
+        except ValidationError as exc:
+            report = Report.for_error(doc_id, f"document {i} ({doc_id}): {_readable_errors(exc.errors())}")
+        except Exception as exc:  # one bad document must not fail the batch
+            report = Report.for_error(doc_id, f"document {i} ({doc_id}): {type(exc).__name__}: {exc}")
+        reports.append(report)
+    return [r.to_dict() for r in reports], reports
 
 
 def _removed_to_dict(piece: Any) -> dict[str, Any]:
@@ -424,17 +551,16 @@ def create_app(settings: ServerSettings | None = None) -> Any:
     settings = settings or ServerSettings.from_env()
     metrics = Metrics()
     started_at = time.time()
-    pending = [0]
+    pool_lock = asyncio.Lock()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
-        # Load lexicons/models once, before the first request, not inside it.
-        pool = _pool()
-        await asyncio.get_running_loop().run_in_executor(pool, analyze, Document(id="warmup", text="warm up"))
+        # Start the analysis processes (each loads lexicons/models once) before the first request.
+        pool = await _pool()
         yield
         # A fresh pool is made if the app is started again (test harnesses run lifespan per test).
         app.state.pool = None
-        pool.shutdown(wait=False, cancel_futures=True)
+        await pool.close()
 
     docs_dir = _local_swagger_ui()
     app = FastAPI(
@@ -452,24 +578,23 @@ def create_app(settings: ServerSettings | None = None) -> Any:
     app.state.metrics = metrics
     app.state.pool = None
 
-    def _pool() -> ThreadPoolExecutor:
-        # Made on first use, so the app also works where no lifespan events are sent.
-        if app.state.pool is None:
-            app.state.pool = ThreadPoolExecutor(
-                max_workers=max(1, settings.pool_threads), thread_name_prefix="analyze"
-            )
+    async def _pool() -> ProcessPool:
+        # Made on first use too, so the app also works where no lifespan events are sent.
+        async with pool_lock:
+            if app.state.pool is None:
+                pool = ProcessPool(settings.pool_threads, settings.max_pending, warmup=_warmup)
+                await pool.start()
+                app.state.pool = pool
         return app.state.pool
 
     async def run_in_pool(fn: Callable[..., Any], *args: Any) -> Any:
-        if pending[0] >= settings.max_pending:
-            raise _Busy
-        pending[0] += 1
-        try:
-            fut = asyncio.get_running_loop().run_in_executor(_pool(), fn, *args)
-            # The thread cannot be killed; on timeout the caller gets 504 and the result is dropped.
-            return await asyncio.wait_for(fut, timeout=settings.timeout_s)
-        finally:
-            pending[0] -= 1
+        deadline = time.monotonic() + settings.timeout_s
+        pool = app.state.pool or await _pool()
+        # On timeout the pool kills the process still working on it: 504 here, nothing left behind.
+        payload, reports = await pool.run(fn, *args, deadline=deadline)
+        for report in reports:
+            metrics.observe_report(report)
+        return payload
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -530,55 +655,17 @@ def create_app(settings: ServerSettings | None = None) -> Any:
             status_code=500, content={"error": "internal", "message": f"{type(exc).__name__}: {exc}"}
         )
 
-    def scan_one(doc: Document, cfg: Config) -> dict[str, Any]:
-        report = analyze(doc, cfg)
-        metrics.observe_report(report)
-        return report.to_dict()
-
-    def scan_batch(raw_docs: list[dict[str, Any]], cfg: Config) -> list[dict[str, Any]]:
-        from pydantic import ValidationError
-
-        out = []
-        for i, raw in enumerate(raw_docs):
-            doc_id = str(raw.get("id", f"#{i}")) if isinstance(raw, dict) else f"#{i}"
-            try:
-                if isinstance(raw, dict) and "options" in raw:
-                    raise ValueError('"options" belong to the batch, not to a document')
-                req = ScanRequest.model_validate(raw)
-                report = analyze(_document(req), cfg)
-            except ValidationError as exc:
-                report = Report.for_error(
-                    doc_id, f"document {i} ({doc_id}): {_readable_errors(exc.errors())}"
-                )
-            except Exception as exc:  # one bad document must not fail the batch
-                report = Report.for_error(doc_id, f"document {i} ({doc_id}): {type(exc).__name__}: {exc}")
-            metrics.observe_report(report)
-            out.append(report.to_dict())
-        return out
-
-    def clean_one(doc: Document, opts: CleanOptions) -> dict[str, Any]:
-        from .clean import clean
-
-        report = analyze(doc, Config(threshold=opts.threshold))
-        metrics.observe_report(report)
-        result = clean(doc.text, report, policy=opts.policy, min_score=opts.min_score)
-        return {
-            "report": report.to_dict(),
-            "cleaned": result.text,
-            "removed": [_removed_to_dict(p) for p in result.removed],
-            "policy": opts.policy,
-        }
-
     @app.post("/v1/scan", response_model=ReportOut, responses=_ERRORS, tags=["analysis"])
     async def scan(req: ScanRequest) -> JSONResponse:
         """Scan one document and return its report."""
-        result = await run_in_pool(scan_one, _document(req), Config(threshold=req.options.threshold))
+        result = await run_in_pool(_scan_task, _document(req), Config(threshold=req.options.threshold))
         return JSONResponse(result)
 
     @app.post("/v1/clean", response_model=CleanOut, responses=_ERRORS, tags=["analysis"])
     async def clean_endpoint(req: CleanRequest) -> JSONResponse:
         """Scan one document, cut the spans out, and return the report, the cleaned text and what was removed."""
-        result = await run_in_pool(clean_one, _document(req), req.options)
+        opts = req.options
+        result = await run_in_pool(_clean_task, _document(req), opts.threshold, opts.policy, opts.min_score)
         return JSONResponse(result)
 
     # The bound lives in the schema (maxItems), so /docs shows it and validation enforces it.
@@ -598,7 +685,7 @@ def create_app(settings: ServerSettings | None = None) -> Any:
 
     async def scan_batch_endpoint(req: BatchRequest) -> JSONResponse:
         """Scan up to max_batch documents; a bad document gives an error entry, not a failed batch."""
-        results = await run_in_pool(scan_batch, req.documents, Config(threshold=req.options.threshold))
+        results = await run_in_pool(_batch_task, req.documents, Config(threshold=req.options.threshold))
         errors = sum(1 for r in results if r["verdict"] == "error")
         return JSONResponse({"results": results, "count": len(results), "errors": errors})
 
@@ -611,11 +698,15 @@ def create_app(settings: ServerSettings | None = None) -> Any:
     @app.get("/v1/health", response_model=HealthOut, tags=["ops"])
     async def health() -> dict[str, Any]:
         """Liveness: answers without touching the analysis pool."""
+        pool = app.state.pool
         return {
             "status": "ok",
             "version": __version__,
             "uptime_s": round(time.time() - started_at, 3),
             "pool_threads": settings.pool_threads,
+            "pid": os.getpid(),
+            "pool_pids": pool.pids if pool is not None else [],
+            "pool_restarts": pool.restarts if pool is not None else 0,
         }
 
     @app.get("/metrics", response_class=PlainTextResponse, tags=["ops"])

@@ -7,7 +7,6 @@ plus optional extension keys that are only present when set.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -91,6 +90,8 @@ class Document:
     format: str = "text"
     url: str | None = None
     meta: tuple[tuple[str, Any], ...] = ()
+    # What the reader had to repair (replaced bytes or surrogates); analyze copies it to the report.
+    warning: str | None = None
 
     def __post_init__(self) -> None:
         if self.format not in INPUT_FORMATS:
@@ -136,7 +137,9 @@ class Report:
         return d
 
     def to_json(self) -> str:
-        return json.dumps(self.to_dict(), ensure_ascii=False, separators=(",", ":"))
+        from .textsafe import dumps
+
+        return dumps(self.to_dict(), separators=(",", ":"))
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Report:

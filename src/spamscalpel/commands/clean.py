@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
@@ -55,6 +54,7 @@ def run(args: argparse.Namespace) -> int:
     """Clean every input; write cleaned text to stdout or mirror it under ``--out``."""
     from ..clean import clean
     from ..output import Tally
+    from ..textsafe import dumps
     from ..types import Report
     from .scan import Messages, analyzed_records, cannot_start, exit_status
 
@@ -63,6 +63,10 @@ def run(args: argparse.Namespace) -> int:
         return 2
     out_dir = None if args.out == "-" else Path(args.out)
     if out_dir is not None:
+        clash = _name_clash(args.paths)
+        if clash:
+            say.error(f"{clash}; nothing written (clean them into separate --out folders)")
+            return 2
         out_dir.mkdir(parents=True, exist_ok=True)
 
     tally = Tally()
@@ -89,16 +93,16 @@ def run(args: argparse.Namespace) -> int:
             if as_jsonl or rec.kind == "jsonl" or pending:
                 as_jsonl = True
                 for prev in pending:
-                    sys.stdout.write(json.dumps(_record_json(*prev), ensure_ascii=False) + "\n")
+                    sys.stdout.write(dumps(_record_json(*prev)) + "\n")
                 pending = []
-                sys.stdout.write(json.dumps(_record_json(rec, report, cleaned), ensure_ascii=False) + "\n")
+                sys.stdout.write(dumps(_record_json(rec, report, cleaned)) + "\n")
             else:
                 pending.append((rec, report, cleaned))
         for rec, report, cleaned in pending:
             if cleaned is not None:
                 sys.stdout.write(cleaned.text)
             else:
-                sys.stdout.write(json.dumps(_record_json(rec, report, cleaned), ensure_ascii=False) + "\n")
+                sys.stdout.write(dumps(_record_json(rec, report, cleaned)) + "\n")
         sys.stdout.flush()
     finally:
         for fh in jsonl_files.values():
@@ -107,14 +111,36 @@ def run(args: argparse.Namespace) -> int:
     return exit_status(tally)
 
 
+def _name_clash(paths: list[str]) -> str | None:
+    """Why two inputs would be written to the same file under ``--out``, or None."""
+    from ..inputs import STDIN, _walk
+
+    owner: dict[Path, str] = {}
+    for arg in paths:
+        p = Path(arg)
+        if arg == STDIN:
+            found = [(arg, "stdin")]
+        elif p.is_dir():
+            found = [(str(f), rel) for f, rel in _walk(p)]
+        else:
+            found = [(arg, p.name)]
+        for source, rel in found:
+            target = _safe_rel(rel, "stdin")
+            if owner.setdefault(target, source) != source:
+                return f"{owner[target]} and {source} would both be written to {target}"
+    return None
+
+
 def _write_to_dir(out_dir: Path, rec, report, cleaned, jsonl_files: dict) -> None:
+    from ..textsafe import dumps
+
     if rec.kind == "jsonl":
         target = out_dir / _safe_rel(rec.rel, "stdin.jsonl")
         fh = jsonl_files.get(target)
         if fh is None:
             target.parent.mkdir(parents=True, exist_ok=True)
             fh = jsonl_files[target] = target.open("w", encoding="utf-8")
-        fh.write(json.dumps(_record_json(rec, report, cleaned), ensure_ascii=False) + "\n")
+        fh.write(dumps(_record_json(rec, report, cleaned)) + "\n")
         return
     if cleaned is None:
         return  # the error is on stderr; there is nothing to copy

@@ -18,7 +18,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1)")
     p.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
     p.add_argument("--workers", type=int, default=1, help="uvicorn worker processes (default: 1)")
-    p.add_argument("--threads", type=int, default=4, help="analysis threads per worker (default: 4)")
+    p.add_argument("--threads", type=int, default=4, help="analysis processes per worker (default: 4)")
     p.add_argument("--max-body", type=int, default=2_000_000, help="largest request body in bytes")
     p.add_argument("--max-batch", type=int, default=100, help="most documents in one batch request")
     p.add_argument("--timeout", type=float, default=20.0, help="seconds one request may spend on analysis")
@@ -53,5 +53,7 @@ def run(args: argparse.Namespace) -> int:
         port=args.port,
         workers=args.workers,
         log_level=args.log_level,
+        # Times out request heads that trickle in (slow-loris); uvicorn only times out idle ones.
+        http="spamscalpel.server:GuardedH11Protocol",
     )
     return 0

@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from typing import IO, Any
 
+from ..textsafe import scrub, surrogate_warning
 from ..types import Document
 
 FORMATS: tuple[str, ...] = ("auto", "jsonl", "parquet", "warc")
@@ -29,7 +30,7 @@ class ReadError:
 
     id: str
     location: str  # "<path>:<line>", "<path>:row <n>" or "<path>@<byte offset>"
-    kind: str  # "json" | "encoding" | "schema" | "truncated" | "warc" | "io"
+    kind: str  # "json" | "encoding" | "schema" | "truncated" | "warc" | "parquet" | "io"
     message: str
 
 
@@ -113,6 +114,10 @@ def expand_inputs(inputs: Iterable[str]) -> list[str]:
 def _doc_from_mapping(
     rec: dict[str, Any], fallback_id: str, location: str, opts: ReaderOptions
 ) -> Document | ReadError:
+    # Lone surrogates (legal in JSON, possible in Arrow strings) cannot be written as UTF-8:
+    # replace them here, one code point for one, and say so.
+    rec, n_bad = scrub(rec)
+    warning = surrogate_warning(location, n_bad) if n_bad else None
     raw_id = rec.get(opts.id_key)
     doc_id = fallback_id if raw_id is None or raw_id == "" else str(raw_id)
     fmt = "text"
@@ -127,7 +132,14 @@ def _doc_from_mapping(
     if opts.keep_fields:
         skip = {opts.text_key, opts.html_key, opts.id_key}
         meta = tuple((k, v) for k, v in rec.items() if k not in skip)
-    return Document(id=doc_id, text=text, format=fmt, url=url if isinstance(url, str) else None, meta=meta)
+    return Document(
+        id=doc_id,
+        text=text,
+        format=fmt,
+        url=url if isinstance(url, str) else None,
+        meta=meta,
+        warning=warning,
+    )
 
 
 def parse_jsonl_line(raw: bytes, path: str, lineno: int, opts: ReaderOptions) -> Record | None:
@@ -177,7 +189,11 @@ def read_jsonl(path: str, opts: ReaderOptions | None = None) -> Iterator[Record]
 
 
 def read_parquet(path: str, opts: ReaderOptions | None = None) -> Iterator[Record]:
-    """Yield one Document or ReadError per row of a Parquet file, reading it batch by batch."""
+    """Yield one Document or ReadError per row of a Parquet file, reading it batch by batch.
+
+    A row group that cannot be decoded is skipped with one ReadError per row it held (the
+    footer says how many), and reading goes on with the next group, so every row is counted.
+    """
     import pyarrow.parquet as pq
 
     opts = opts or ReaderOptions()
@@ -191,12 +207,24 @@ def read_parquet(path: str, opts: ReaderOptions | None = None) -> Iterator[Recor
                 if opts.keep_fields
                 else [c for c in (opts.id_key, opts.text_key, opts.html_key) if c in names]
             )
-            for batch in pf.iter_batches(batch_size=opts.batch_size, columns=columns):
-                for rec in batch.to_pylist():
-                    location = f"{path}:row {row}"
-                    yield _doc_from_mapping(rec, location, location, opts)
-                    row += 1
-    except Exception as exc:  # a corrupt file or page: account for it and move on
+            for group in range(pf.num_row_groups):
+                group_rows = pf.metadata.row_group(group).num_rows
+                first = row
+                try:
+                    for batch in pf.iter_batches(
+                        batch_size=opts.batch_size, row_groups=[group], columns=columns
+                    ):
+                        for rec in batch.to_pylist():
+                            location = f"{path}:row {row}"
+                            yield _doc_from_mapping(rec, location, location, opts)
+                            row += 1
+                except Exception as exc:  # a corrupt page: lose this group's remaining rows, not the file
+                    why = f"row group {group} unreadable: {type(exc).__name__}: {exc}"
+                    for lost in range(row, first + group_rows):
+                        location = f"{path}:row {lost}"
+                        yield ReadError(location, location, "parquet", why)
+                row = first + group_rows
+    except Exception as exc:  # no readable footer: the rows cannot even be counted
         location = f"{path}:row {row}"
         yield ReadError(location, location, "io", f"{type(exc).__name__}: {exc}")
 
@@ -233,13 +261,19 @@ def _resync_offset(path: str, after: int, gz: bool) -> int | None:
 
 
 def read_warc(path: str, opts: ReaderOptions | None = None) -> Iterator[Record]:
-    """Yield Documents from WARC response records (HTML or text) and WET conversion records."""
+    """Yield Documents from WARC response records (HTML or text) and WET conversion records.
+
+    A file cut short is reported: the record it cut becomes a ReadError (warcio itself reads a
+    truncated gzip member as if it ended there, or skips it without a word).
+    """
     from warcio.archiveiterator import ArchiveIterator
 
     gz = path.endswith(".gz")
     start = 0
     while start is not None:
         offset = start
+        held: Record | None = None  # the last record is yielded once the file is known to be whole
+        last_offset = start
         try:
             with _open_binary(path, compression=None) as fh:
                 fh.seek(start)
@@ -247,18 +281,82 @@ def read_warc(path: str, opts: ReaderOptions | None = None) -> Iterator[Record]:
                 it = ArchiveIterator(fh)
                 for record in it:
                     doc = _warc_document(record, path)
+                    cut = _short_body(record)
                     # Only ask for the offset once the body is read: warcio skips to the record end.
-                    rec_offset, rec_length = start + it.get_record_offset(), it.member_info[1]
+                    # Offsets are absolute: warcio starts counting at fh.tell(), i.e. at ``start``.
+                    rec_offset, rec_length = it.get_record_offset(), it.member_info[1]
+                    if held is not None:
+                        yield held
+                        held = None
+                    if cut:
+                        doc = ReadError(f"{path}@{rec_offset}", f"{path}@{rec_offset}", "truncated", cut)
                     if doc is not None:
-                        if not doc.id:
+                        if isinstance(doc, Document) and not doc.id:
                             doc = replace(doc, id=f"{path}@{rec_offset}")
-                        yield doc
-                    offset = rec_offset + rec_length
+                        held = doc
+                    last_offset, offset = rec_offset, rec_offset + rec_length
                 start = None
+            cut_member, problem = _tail_problem(path, last_offset, offset, gz)
+            if cut_member:
+                # The last record's own gzip member is cut: what warcio made of it is not the record.
+                location = f"{path}@{last_offset}"
+                yield ReadError(held.id if held is not None else location, location, "truncated", problem)
+                held = None
+            if held is not None:
+                yield held
+            if problem and not cut_member:
+                location = f"{path}@{offset}"
+                yield ReadError(location, location, "truncated", problem)
         except Exception as exc:  # a broken record: log it, skip to the next record, keep going
+            if held is not None:
+                yield held
             location = f"{path}@{offset}"
             yield ReadError(location, location, "warc", f"{type(exc).__name__}: {exc}")
             start = _resync_offset(path, offset, gz)
+
+
+def _short_body(record: Any) -> str | None:
+    """Why a record's block is shorter than its Content-Length says (a cut file), or None."""
+    declared = record.length
+    raw = getattr(record, "raw_stream", None)
+    left = getattr(raw, "limit", None)
+    if declared is None or not isinstance(left, int):
+        return None
+    try:
+        while raw.read(1 << 20):  # what the caller did not read: a record is whole or cut, not in part
+            pass
+    except Exception:  # noqa: BLE001 - a read error here is reported as the cut itself
+        pass
+    if raw.limit > 0:
+        return f"record cut short: {declared - raw.limit:,} of {declared:,} bytes (truncated file)"
+    return None
+
+
+def _tail_problem(path: str, last_offset: int, end: int, gz: bool) -> tuple[bool, str | None]:
+    """(whether the last record's gzip member is cut, what is wrong) after the last record read."""
+    import zlib
+
+    with _open_binary(path, compression=None) as fh:
+        if gz:
+            fh.seek(last_offset)
+            d = zlib.decompressobj(31)
+            while not d.eof:
+                chunk = fh.read(1 << 20)
+                if not chunk:
+                    return True, "the last gzip member is cut short (truncated file)"
+                d.decompress(chunk, 1 << 16)  # output is not needed, only where the member ends
+                while d.unconsumed_tail and not d.eof:
+                    d.decompress(d.unconsumed_tail, 1 << 16)
+            rest = d.unused_data + fh.read(1 << 16)
+        else:
+            fh.seek(end)
+            rest = fh.read(1 << 16)
+    if rest.strip(b"\r\n\x00 "):
+        return (
+            False,
+            f"bytes after the last complete record (offset {end:,}) could not be read (truncated file?)",
+        )
+    return False, None
 
 
 def _warc_document(record: Any, path: str) -> Record | None:
@@ -291,8 +389,10 @@ def _warc_document(record: Any, path: str) -> Record | None:
         body = record.content_stream().read()
     except Exception as exc:
         return ReadError(doc_id or path, path, "warc", f"cannot decode body: {type(exc).__name__}: {exc}")
-    text = body.decode(_charset(content_type), errors="replace")
-    return Document(id=doc_id, text=text, format=fmt, url=url, meta=(("url", url),) if url else ())
+    text, n_bad = scrub(body.decode(_charset(content_type), errors="replace"))
+    warning = surrogate_warning(doc_id or path, n_bad) if n_bad else None
+    meta = (("url", url),) if url else ()
+    return Document(id=doc_id, text=text, format=fmt, url=url, meta=meta, warning=warning)
 
 
 _READERS = {"jsonl": read_jsonl, "parquet": read_parquet, "warc": read_warc}

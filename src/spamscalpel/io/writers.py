@@ -6,20 +6,21 @@ Each writer writes to a temporary file next to its destination and only renames 
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import IO, Any
 
+from ..textsafe import dumps
 from ..types import Document, Report
 
 POLICIES: tuple[str, ...] = ("span", "sentence", "mask")
 
 
 def _dumps(obj: Any) -> str:
-    # default=str keeps Parquet timestamps and decimals from failing a whole shard.
-    return json.dumps(obj, ensure_ascii=False, separators=(",", ":"), default=str)
+    # default=str keeps Parquet timestamps and decimals from failing a whole shard; NaN fields
+    # become null and stray surrogates escapes, so every line is valid JSON.
+    return dumps(obj, separators=(",", ":"), default=str)
 
 
 class AtomicFile:
@@ -62,7 +63,7 @@ def write_json_atomic(path: str, obj: Any) -> None:
     """Write a JSON file so that it is either complete or absent."""
     f = AtomicFile(path)
     assert f._fh is not None
-    f._fh.write(json.dumps(obj, indent=1, sort_keys=True))
+    f._fh.write(dumps(obj, indent=1, sort_keys=True))
     f.commit()
 
 

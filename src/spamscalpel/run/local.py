@@ -23,7 +23,7 @@ from typing import Any
 
 from ..analyze import Config, analyze
 from ..io.readers import ReaderOptions, ReadError, expand_inputs, read_file
-from ..io.writers import CleanOptions, ShardWriter, write_json_atomic
+from ..io.writers import CleanOptions, ShardWriter, _dumps, write_json_atomic
 from ..types import Document, Report
 
 log = logging.getLogger("spamscalpel.corpus")
@@ -88,6 +88,57 @@ def marker_path(out: str, shard: str) -> str:
     return os.path.join(out, "done", f"{shard}.done")
 
 
+def output_options(opts: RunOptions) -> dict[str, Any]:
+    """The options that decide what a shard's outputs hold (not how many workers made them)."""
+    r, c, k = opts.reader, opts.clean, opts.config
+    return {
+        "format": opts.fmt,
+        "reader": {
+            "text_key": r.text_key,
+            "id_key": r.id_key,
+            "html_key": r.html_key,
+            "keep_fields": r.keep_fields,
+        },
+        "clean": {"policy": c.policy, "min_score": c.min_score, "keep_spam_pages": c.keep_spam_pages},
+        "analyze": {"threshold": k.threshold, "scorer": k.scorer, "max_chars": k.max_chars},
+    }
+
+
+def _changed(old: dict[str, Any], new: dict[str, Any], prefix: str = "") -> list[str]:
+    out = []
+    for key in sorted(set(old) | set(new)):
+        a, b = old.get(key), new.get(key)
+        if isinstance(a, dict) and isinstance(b, dict):
+            out.extend(_changed(a, b, f"{prefix}{key}."))
+        elif a != b:
+            out.append(f"{prefix}{key} {a!r} -> {b!r}")
+    return out
+
+
+def check_resume(out: str, files: list[str], opts: RunOptions) -> None:
+    """Refuse to resume into ``out`` when a done shard was made with other output options.
+
+    Skipping such a shard would leave its old outputs in place (a cleaned/ folder missing for a
+    run that added --policy, say) while the run reports success.
+    """
+    want = output_options(opts)
+    for path in files:
+        marker = marker_path(out, shard_name(path))
+        if not os.path.exists(marker):
+            continue
+        try:
+            with open(marker, encoding="utf-8") as fh:
+                had = json.load(fh).get("options")
+        except (OSError, ValueError) as exc:
+            had = {"unreadable marker": str(exc)}
+        if had != want:
+            diff = _changed(had or {}, want) if had else ["the marker records no options"]
+            raise ValueError(
+                f"{out} holds shards made with other options ({'; '.join(diff)}); resuming would mix "
+                f"them. Use a new --out folder, or delete {os.path.join(out, 'done')} to redo every shard."
+            )
+
+
 def error_report(err: ReadError) -> Report:
     """The sidecar record for a record that could not be read."""
     return Report.for_error(err.id, err.message, location=err.location, kind=err.kind)
@@ -115,6 +166,7 @@ def empty_stats() -> dict[str, Any]:
         "docs_in": 0,
         "annotated": 0,
         "errors": 0,
+        "warnings": 0,
         "bytes": 0,
         "verdicts": {},
         "categories": {},
@@ -128,7 +180,7 @@ def merge_stats(parts: Iterable[dict[str, Any]]) -> dict[str, Any]:
     """Add up per-shard stats."""
     total = empty_stats()
     for p in parts:
-        for k in ("docs_in", "annotated", "errors", "bytes", "seconds"):
+        for k in ("docs_in", "annotated", "errors", "warnings", "bytes", "seconds"):
             total[k] += p.get(k, 0)
         for k in ("verdicts", "categories", "errors_by_kind", "outputs"):
             c = Counter(total[k])
@@ -156,7 +208,7 @@ def process_shard(path: str, out: str, opts: RunOptions, progress: Any = None) -
     categories: Counter[str] = Counter()
     error_kinds: Counter[str] = Counter()
     outputs: Counter[str] = Counter()
-    n_in = n_bytes = 0
+    n_in = n_bytes = warnings = 0
     pending_docs = pending_bytes = 0
     last = time.monotonic()
     try:
@@ -168,6 +220,8 @@ def process_shard(path: str, out: str, opts: RunOptions, progress: Any = None) -
             if report.verdict == "error":
                 error_kinds[str(report.meta.get("kind", "analyze"))] += 1
             categories.update({s.category for s in report.spans})
+            if report.meta.get("warning"):
+                warnings += 1
             try:
                 outputs[writer.write(report, doc)] += 1
             except Exception as exc:  # cleaning one document failed: record it, keep the shard going
@@ -175,9 +229,7 @@ def process_shard(path: str, out: str, opts: RunOptions, progress: Any = None) -
                 error_kinds["clean"] += 1
                 if writer.rejected is not None and doc is not None:
                     writer.rejected.write_line(
-                        json.dumps(
-                            {"id": doc.id, "text": doc.text, "reason": "clean_error", "error": str(exc)}
-                        )
+                        _dumps({"id": doc.id, "text": doc.text, "reason": "clean_error", "error": str(exc)})
                     )
                 outputs["rejected"] += 1
             pending_docs += 1
@@ -200,6 +252,7 @@ def process_shard(path: str, out: str, opts: RunOptions, progress: Any = None) -
         "docs_in": n_in,
         "annotated": n_in - errors,
         "errors": errors,
+        "warnings": warnings,
         "bytes": n_bytes,
         "verdicts": dict(sorted(verdicts.items())),
         "categories": dict(sorted(categories.items())),
@@ -209,7 +262,10 @@ def process_shard(path: str, out: str, opts: RunOptions, progress: Any = None) -
     }
     # Order matters for resuming: outputs, then stats, then the marker that says all of it is there.
     write_json_atomic(os.path.join(out, "stats", f"{shard}.json"), stats)
-    write_json_atomic(marker_path(out, shard), {"shard": shard, "input": path, "docs_in": n_in})
+    write_json_atomic(
+        marker_path(out, shard),
+        {"shard": shard, "input": path, "docs_in": n_in, "options": output_options(opts)},
+    )
     return stats
 
 
@@ -308,6 +364,7 @@ def run_corpus(inputs: Iterable[str], out: str, opts: RunOptions | None = None) 
     files = select_shards(expand_inputs(inputs), opts.rank, opts.world_size)
     os.makedirs(out, exist_ok=True)
     remove_stale_temp_files(out)
+    check_resume(out, files, opts)
     todo = [f for f in files if not os.path.exists(marker_path(out, shard_name(f)))]
     skipped = len(files) - len(todo)
     if skipped:

@@ -274,6 +274,10 @@ class SiteCrawler:
         """Yield one report per page crawled; ``self.summary`` is complete once this is exhausted."""
         start = urldefrag(self.start_url)[0]
         with Fetcher(self.limits) as fetcher:
+            # --max-pages bounds requests too: a page costs one per variant, and URLs that turn out
+            # not to be HTML (a sitemap full of PDFs) may cost as much again, no more.
+            budget = 1 + MAX_SITEMAPS + 2 * self.limits.max_pages * len(self.variants)
+            fetcher.max_requests = budget
             try:
                 queue: deque[tuple[str, int]] = deque([(start, 0)])
                 seen = {start}
@@ -295,7 +299,11 @@ class SiteCrawler:
                         if page not in seen and not self._skip_url(page):
                             seen.add(page)
                             queue.append((page, 1))
-                while queue and self.summary.pages_scanned + self.summary.errors < self.limits.max_pages:
+                while (
+                    queue
+                    and self.summary.pages_scanned + self.summary.errors < self.limits.max_pages
+                    and fetcher.requests + len(self.variants) <= budget
+                ):
                     url, depth = queue.popleft()
                     if not self.allowed(url):
                         self.summary.skipped_robots += 1

@@ -106,6 +106,59 @@ def decode_html(body: bytes, content_type: str) -> str:
     return body.decode("utf-8", errors="replace")
 
 
+def _deadline_backend():
+    """An httpcore network backend whose every socket read and write ends by ``deadline``.
+
+    httpx timeouts apply to each read, so a server that sends its headers a byte at a time
+    keeps a request alive for ever; here each operation gets at most the time left.
+    """
+    import httpcore
+    from httpcore._backends.sync import SyncBackend
+
+    class DeadlineStream(httpcore.NetworkStream):
+        def __init__(self, inner: httpcore.NetworkStream, owner: DeadlineBackend) -> None:
+            self.inner, self.owner = inner, owner
+
+        def _left(self, timeout: float | None, exc: type[Exception]) -> float:
+            left = self.owner.deadline - time.monotonic()
+            if left <= 0:
+                raise exc(f"the request took longer than {self.owner.budget:g} s")
+            return left if timeout is None else min(timeout, left)
+
+        def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+            return self.inner.read(max_bytes, self._left(timeout, httpcore.ReadTimeout))
+
+        def write(self, buffer: bytes, timeout: float | None = None) -> None:
+            self.inner.write(buffer, self._left(timeout, httpcore.WriteTimeout))
+
+        def close(self) -> None:
+            self.inner.close()
+
+        def start_tls(self, ssl_context, server_hostname=None, timeout=None):  # noqa: ANN001
+            t = self._left(timeout, httpcore.ConnectTimeout)
+            return DeadlineStream(self.inner.start_tls(ssl_context, server_hostname, t), self.owner)
+
+        def get_extra_info(self, info: str):  # noqa: ANN201
+            return self.inner.get_extra_info(info)
+
+    class DeadlineBackend(SyncBackend):
+        deadline = float("inf")
+        budget = 0.0
+
+        def connect_tcp(self, host, port, timeout=None, local_address=None, socket_options=None):  # noqa: ANN001
+            left = self.deadline - time.monotonic()
+            if left <= 0:
+                raise httpcore.ConnectTimeout(f"the request took longer than {self.budget:g} s")
+            t = left if timeout is None else min(timeout, left)
+            return DeadlineStream(super().connect_tcp(host, port, t, local_address, socket_options), self)
+
+    return DeadlineBackend()
+
+
+class RequestBudgetSpent(Exception):
+    """The crawl may send no more requests."""
+
+
 class Fetcher:
     """Makes guarded GET requests for one crawl and spaces them to the rate limit."""
 
@@ -117,11 +170,16 @@ class Fetcher:
         self._next_at = 0.0
         self._lock = threading.Lock()
         self.requests = 0
+        self.max_requests: int | None = None  # set by the crawler: --max-pages bounds requests too
         # No automatic redirects and no environment proxies: every hop must pass the guard, and the
         # connection must go to the address that was checked.
         self._client = httpx.Client(
             follow_redirects=False, trust_env=False, timeout=httpx.Timeout(limits.timeout)
         )
+        # Every request, connect to last byte, ends within ``limits.timeout`` (see _deadline_backend).
+        self._backend = _deadline_backend()
+        self._backend.budget = limits.timeout
+        self._client._transport._pool._network_backend = self._backend
 
     def close(self) -> None:
         self._client.close()
@@ -160,7 +218,10 @@ class Fetcher:
                     current, target.addresses, headers, accept
                 )
             except Exception as exc:  # network failures become a per-page error, never a crash
-                return FetchResult(url, current, hops=tuple(hops), error=f"{type(exc).__name__}: {exc}")
+                why = f"{type(exc).__name__}: {exc}"
+                if "Timeout" in type(exc).__name__:
+                    why = f"the request took longer than {self.limits.timeout:g} s ({why})"
+                return FetchResult(url, current, hops=tuple(hops), error=why)
             location = resp_headers.get("location")
             if 300 <= status < 400 and location:
                 nxt = urljoin(current, location.strip())
@@ -203,9 +264,12 @@ class Fetcher:
         req_headers.update(headers)
         # TLS still names and verifies the real host, although the socket goes to the checked IP.
         extensions = {"sni_hostname": parts.hostname} if parts.scheme == "https" else {}
+        if self.max_requests is not None and self.requests >= self.max_requests:
+            raise RequestBudgetSpent(f"the crawl's budget of {self.max_requests} requests is spent")
         self._wait_turn()
         self.requests += 1
         deadline = time.monotonic() + self.limits.timeout
+        self._backend.deadline = deadline
         with self._client.stream("GET", pinned, headers=req_headers, extensions=extensions) as resp:
             rh = {k.lower(): v for k, v in resp.headers.items()}
             status = resp.status_code

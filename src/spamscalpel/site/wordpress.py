@@ -12,6 +12,7 @@ import gzip
 import os
 import re
 import tempfile
+import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
@@ -396,6 +397,18 @@ def _open_text(path: Path, mode: str, gz: bool = False):
     return gzip.open(path, "wt", **kw) if gz else open(path, "w", **kw)
 
 
+def _check_readable(path: Path) -> None:
+    """Refuse an empty or binary file up front: scanning it would report "0 rows" and exit 0."""
+    with _open_text(path, "r") as fh:
+        head = fh.read(8192)
+    if not head.strip():
+        raise DumpError(f"{path}: the file is empty; nothing to scan")
+    # surrogateescape turns bytes that are not UTF-8 into U+DC80..U+DCFF; a dump's head is text.
+    odd = sum(1 for ch in head if (ch < " " and ch not in "\t\n\r\f\x1b") or "\udc80" <= ch <= "\udcff")
+    if "\x00" in head or odd > len(head) * 0.1:
+        raise DumpError(f"{path}: binary data, not a mysqldump (.sql, .sql.gz) or WXR export")
+
+
 def _is_wxr(path: Path) -> bool:
     with _open_text(path, "r") as fh:
         head = fh.read(4096).lstrip("\ufeff \t\r\n")
@@ -440,6 +453,17 @@ class DumpScanner:
         """Yield reports; with ``out``, also write a cleaned copy there (never over the input)."""
         if not self.path.is_file():
             raise DumpError(f"{self.path}: no such file")
+        try:
+            _check_readable(self.path)
+            yield from self._scan(out)
+        except (EOFError, zlib.error, gzip.BadGzipFile) as exc:
+            # A cut or damaged .gz: rows read so far were reported, the rest cannot be.
+            raise DumpError(
+                f"{self.path}: the compressed dump is truncated or corrupt ({type(exc).__name__}: {exc}); "
+                f"{self.summary.rows} row(s) were read before it (no cleaned copy is written)"
+            ) from exc
+
+    def _scan(self, out: str | os.PathLike | None) -> Iterator[Report]:
         out_path = Path(out) if out else None
         if out_path is not None and out_path.exists() and os.path.samefile(out_path, self.path):
             raise DumpError(f"{out_path}: refusing to overwrite the input dump; name a new file")
