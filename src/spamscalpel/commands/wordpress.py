@@ -50,7 +50,10 @@ def _summary_text(s) -> str:
         f"{s.cells_with_spam} with spam ({s.spans} spans), {s.errors} errors"
     )
     if s.cleaned_copy:
-        text += f"; cleaned copy with {s.cells_cleaned} cells changed: {s.cleaned_copy}"
+        text += (
+            f"; cleaned copy with {s.cells_cleaned} cells changed and {s.comments_marked_spam} "
+            f"comments marked spam: {s.cleaned_copy}"
+        )
     return text
 
 
