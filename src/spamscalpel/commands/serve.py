@@ -23,6 +23,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--max-batch", type=int, default=100, help="most documents in one batch request")
     p.add_argument("--timeout", type=float, default=20.0, help="seconds one request may spend on analysis")
     p.add_argument("--log-level", default="warning", help="uvicorn log level (default: warning)")
+    from .common import add_quiet_argument
+
+    add_quiet_argument(p, "start-up line")
     p.set_defaults(func=run)
 
 
@@ -45,7 +48,8 @@ def run(args: argparse.Namespace) -> int:
         SPAMSCALPEL_TIMEOUT=str(args.timeout),
         SPAMSCALPEL_POOL_THREADS=str(args.threads),
     )
-    print(f"spamscalpel: serving on http://{args.host}:{args.port}/ (docs at /docs)", file=sys.stderr)
+    if not args.quiet:
+        print(f"spamscalpel: serving on http://{args.host}:{args.port}/ (docs at /docs)", file=sys.stderr)
     uvicorn.run(
         "spamscalpel.server:create_app",
         factory=True,
