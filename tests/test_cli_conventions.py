@@ -55,8 +55,8 @@ def plain_python(tmp_path_factory) -> str:
         ).stdout.strip()
     )
     here = Path(sysconfig.get_paths()["purelib"])
-    core = [p for p in here.iterdir() if p.name.startswith(("ahocorasick", "selectolax"))]
-    assert len(core) >= 2, f"core dependencies not found in {here}"
+    core = [p for p in here.iterdir() if p.name.startswith(("ahocorasick", "selectolax", "publicsuffixlist"))]
+    assert len(core) >= 3, f"core dependencies not found in {here}"
     for p in core:
         (site_dir / p.name).symlink_to(p)
     (site_dir / "spamscalpel-src.pth").write_text(str(ROOT / "src") + "\n")
