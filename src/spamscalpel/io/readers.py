@@ -10,6 +10,7 @@ from __future__ import annotations
 import gzip
 import io
 import json
+import logging
 import os
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -17,6 +18,8 @@ from dataclasses import dataclass, replace
 from typing import IO, Any
 
 from ..types import Document
+
+log = logging.getLogger(__name__)
 
 FORMATS: tuple[str, ...] = ("auto", "jsonl", "parquet", "warc")
 _JSONL_SUFFIXES = (".jsonl", ".json", ".ndjson", ".jsonl.gz", ".json.gz", ".ndjson.gz")
@@ -291,8 +294,14 @@ def _warc_document(record: Any, path: str) -> Record | None:
         body = record.content_stream().read()
     except Exception as exc:
         return ReadError(doc_id or path, path, "warc", f"cannot decode body: {type(exc).__name__}: {exc}")
-    text = body.decode(_charset(content_type), errors="replace")
-    return Document(id=doc_id, text=text, format=fmt, url=url, meta=(("url", url),) if url else ())
+    from ..charset import decode_body
+
+    decoded = decode_body(body, content_type)  # header, then <meta>, then detection
+    meta = (("url", url),) if url else ()
+    if decoded.warning:
+        log.warning("%s: %s", doc_id or path, decoded.warning)
+        meta += (("warning", decoded.warning),)
+    return Document(id=doc_id, text=decoded.text, format=fmt, url=url, meta=meta)
 
 
 _READERS = {"jsonl": read_jsonl, "parquet": read_parquet, "warc": read_warc}
