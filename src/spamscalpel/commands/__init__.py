@@ -25,10 +25,10 @@ COMMAND_MODULES: tuple[str, ...] = (
 # The extra a command needs beyond the plain install, and the modules that extra brings which
 # the command imports. Commands not listed run on the plain install.
 COMMAND_EXTRAS: dict[str, tuple[str, tuple[str, ...]]] = {
-    "site": ("site", ("httpx",)),
-    "corpus": ("corpus", ("fsspec", "pyarrow", "warcio", "zstandard")),
+    "site": ("site", ("httpx", "charset_normalizer")),
+    "corpus": ("corpus", ("fsspec", "pyarrow", "warcio", "zstandard", "charset_normalizer")),
     "spark": ("spark", ("pyspark", "fsspec", "pyarrow")),
-    "serve": ("server", ("fastapi", "uvicorn", "multipart")),
+    "serve": ("server", ("fastapi", "uvicorn", "multipart", "prometheus_client")),
 }
 
 # For a module found missing later (a reader, a scorer's runtime): which extra brings it.
@@ -43,6 +43,8 @@ MODULE_EXTRAS: dict[str, str] = {
     "fastapi": "server",
     "uvicorn": "server",
     "multipart": "server",
+    "prometheus_client": "server",
+    "charset_normalizer": "corpus",
     "datatrove": "datatrove",
     "onnxruntime": "encoder",
     "tokenizers": "encoder",

@@ -48,14 +48,27 @@ def run(args: argparse.Namespace) -> int:
         SPAMSCALPEL_TIMEOUT=str(args.timeout),
         SPAMSCALPEL_POOL_THREADS=str(args.threads),
     )
+    spool = None
+    if args.workers > 1 and not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        # Workers share their metrics through files here, so /metrics adds up every worker.
+        import tempfile
+
+        spool = tempfile.mkdtemp(prefix="spamscalpel-metrics-")
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = spool
     if not args.quiet:
         print(f"spamscalpel: serving on http://{args.host}:{args.port}/ (docs at /docs)", file=sys.stderr)
-    uvicorn.run(
-        "spamscalpel.server:create_app",
-        factory=True,
-        host=args.host,
-        port=args.port,
-        workers=args.workers,
-        log_level=args.log_level,
-    )
+    try:
+        uvicorn.run(
+            "spamscalpel.server:create_app",
+            factory=True,
+            host=args.host,
+            port=args.port,
+            workers=args.workers,
+            log_level=args.log_level,
+        )
+    finally:
+        if spool:
+            import shutil
+
+            shutil.rmtree(spool, ignore_errors=True)
     return 0
