@@ -55,6 +55,8 @@ def test_reasons_are_in_words_with_the_text_around_each_span(report_file):
     page = report_file.read_text(encoding="utf-8")
     assert "context: " not in page and "quoted: quoted" not in page
     assert "the club met twice in June" in page or "and on how often you water" in page  # text around spans
+    snippets = [x.split("</p>")[0] for x in page.split('<p class="snip">')[1:]]
+    assert snippets and not any("&lt;/p&gt;" in x or "&lt;div" in x for x in snippets)  # words, not markup
     # A page-level reason is listed once per document, not under each span.
     assert page.count("About the page:") == 20
     for section in page.split('<section class="doc">')[1:]:

@@ -22,6 +22,9 @@ from urllib.parse import urlsplit
 from .types import CATEGORIES
 
 CONTEXT = 80  # characters of text shown each side of a span
+_TAG = re.compile(r"<[^<>]*>")
+_TAG_HEAD = re.compile(r"^[^<]*>")  # the end of a tag cut off at the left edge of the context
+_TAG_TAIL = re.compile(r"<[^>]*$")  # the start of a tag cut off at the right edge
 _URL = re.compile(r"https?://([A-Za-z0-9.-]+)", re.I)
 _LINK_TO = re.compile(r"\blink to ([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)")
 _COLOURS = {
@@ -335,8 +338,12 @@ def _doc_block(rec: dict[str, Any]) -> str:
         out.append(f'<p class="ev-head">About the page:</p><ul class="ev">{items}</ul>')
     for sp, why in list(zip(spans, reasons, strict=True))[:SPANS_SHOWN]:
         if text is not None and 0 <= sp["start"] <= sp["end"] <= len(text):
-            before = text[max(0, sp["start"] - CONTEXT) : sp["start"]]
-            after = text[sp["end"] : sp["end"] + CONTEXT]
+            before = text[max(0, sp["start"] - 3 * CONTEXT) : sp["start"]]
+            after = text[sp["end"] : sp["end"] + 3 * CONTEXT]
+            if sp.get("source"):  # HTML input: the words around the span, not the markup
+                before = _TAG.sub(" ", _TAG_HEAD.sub("", before))
+                after = _TAG.sub(" ", _TAG_TAIL.sub("", after))
+            before, after = before[-CONTEXT:], after[:CONTEXT]
             shown = text[sp["start"] : sp["end"]]
             lead = "…" if sp["start"] > CONTEXT else ""
             tail = "…" if sp["end"] + CONTEXT < len(text) else ""
