@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -102,7 +103,28 @@ def test_spark_cli_with_parquet_input(corpus: Path, tmp_path: Path):
         text=True,
         timeout=300,
     )
-    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert proc.returncode == 1, proc.stderr[-3000:]  # spam found, as in scan and corpus
     assert "40 docs in = 40 annotated + 0 errors" in proc.stderr
     lines = [json.loads(x) for p in (out / "annotations").glob("part-*") for x in p.read_text().splitlines()]
     assert sorted(r["id"] for r in lines) == sorted(f"p{i}" for i in range(40))
+
+
+def test_spark_submit_runs_the_job_script(corpus: Path, tmp_path: Path):
+    # The README's cluster command, with a local master: spark-submit runs run/spark.py as a script.
+    submit = Path(sys.executable).with_name("spark-submit")
+    if not submit.exists():
+        pytest.skip(f"no spark-submit beside {sys.executable}")
+    import spamscalpel.run.spark as job
+
+    out = tmp_path / "submitted"
+    proc = subprocess.run(
+        [str(submit), "--master", "local[1]", job.__file__, str(corpus / "c.parquet"), "--out", str(out)]
+        + ["--input-format", "parquet"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "PYSPARK_PYTHON": sys.executable, "PYSPARK_DRIVER_PYTHON": sys.executable},
+    )
+    assert "attempted relative import" not in proc.stderr
+    assert proc.returncode == 1, proc.stderr[-3000:]  # spam found
+    assert len([x for p in (out / "annotations").glob("part-*") for x in p.read_text().splitlines()]) == 40

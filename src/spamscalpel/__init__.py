@@ -1,6 +1,10 @@
 """spamscalpel: find, explain and cut out injected SEO spam inside web text."""
 
 from .analyze import Config, analyze, analyze_many
+
+# Imported here, not lazily: importing the submodule later would rebind ``spamscalpel.clean`` to
+# the module and break ``from spamscalpel import clean`` for whoever imports it afterwards.
+from .clean import clean
 from .types import CATEGORIES, VERDICTS, Document, Evidence, Report, Span
 
 __all__ = [
@@ -16,10 +20,3 @@ __all__ = [
     "clean",
 ]
 __version__ = "0.1.0"
-
-
-def clean(*args, **kwargs):
-    """Remove reported spans from a document (see ``spamscalpel.clean.clean``)."""
-    from .clean import clean as _clean
-
-    return _clean(*args, **kwargs)

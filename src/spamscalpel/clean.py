@@ -2,12 +2,16 @@
 
 Detection and removal are separate steps: ``clean`` only reads a ``Report``'s spans, so it works
 on any report (from ``analyze``, a sidecar file, or a hand-made one). Offsets index the exact text
-the report was made for; for HTML input that is the raw markup, and the raw range is cut as is
-(tags are not repaired).
+the report was made for; for HTML input that is the raw markup.
+
+HTML is cleaned so that what the spammer paid for goes: an element left with no words once the
+spans are cut (a hidden block, a link whose anchor text was the spam) is removed whole, start tag,
+``href`` and all, and a cut never leaves half a tag or an unmatched end tag behind.
 """
 
 from __future__ import annotations
 
+import html as _html
 import re
 from dataclasses import dataclass
 
@@ -61,9 +65,18 @@ class CleanResult:
 
 
 def clean(
-    text: str, report: Report, policy: str = "span", min_score: float = 0.0, marker: str = "[removed]"
+    text: str,
+    report: Report,
+    policy: str = "span",
+    min_score: float = 0.0,
+    marker: str = "[removed]",
+    format: str | None = None,  # noqa: A002 - the word the rest of the API uses
 ) -> CleanResult:
-    """Remove (or mask) the report's spans scoring at least ``min_score`` from ``text``."""
+    """Remove (or mask) the report's spans scoring at least ``min_score`` from ``text``.
+
+    ``format`` is ``"text"`` or ``"html"``; left out, a report whose spans carry an HTML ``source``
+    (as ``analyze`` sets for HTML input) is cleaned as HTML.
+    """
     if policy not in POLICIES:
         raise ValueError(f"unknown clean policy {policy!r}; known: {', '.join(POLICIES)}")
     spans = [s for s in report.spans if s.score >= min_score]
@@ -73,9 +86,15 @@ def clean(
                 f"report {report.id!r}: span [{s.start}, {s.end}) lies outside the text ({len(text)} chars); "
                 "was the report made for this text?"
             )
+    if format is None:
+        format = "html" if any(s.source is not None for s in report.spans) else "text"
+    if format not in ("text", "html"):
+        raise ValueError(f"unknown format {format!r}; known: text, html")
     ranges = _merge(text, [(s.start, s.end, s) for s in spans if s.end > s.start])
     if policy == "sentence":
         ranges = _merge(text, [(*_sentence_bounds(text, a, b), best) for a, b, best in ranges])
+    if format == "html" and ranges:
+        return _clean_html(text, ranges, policy, marker)
     removed = tuple(Removal(a, b, text[a:b], best.category, best.score) for a, b, best in ranges)
 
     out = text
@@ -203,3 +222,187 @@ def _cut_sentence(t: str, a: int, b: int) -> str:
         # Nothing follows on this line: also drop the spaces that led into the sentence.
         left = left.rstrip(_HSPACE)
     return left + stripped
+
+
+# -- HTML -----------------------------------------------------------------------------------------
+_VOID = frozenset("area base br col embed hr img input keygen link meta param source track wbr".split())
+# Void elements a reader sees: an element holding one of these is not empty.
+_CONTENT_VOID = frozenset("img input embed area".split())
+_RAW_TEXT = frozenset("script style textarea title xmp".split())
+# Structure whose removal would damage the page around the spam: never removed whole.
+_KEEP = frozenset("html head body table thead tbody tfoot tr td th caption colgroup".split())
+_TAG = re.compile(r"<(/?)([A-Za-z][^\s/>]*)((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>", re.S)
+_COMMENT_END = re.compile(r"--!?>")
+_WORDLESS = re.compile(r"(?:[^\w&]|&(?:nbsp|#160|#xa0);|&[#\w]+;|_)*", re.I)
+
+
+@dataclass(slots=True)
+class _Element:
+    name: str
+    start: int  # start of the start tag
+    open_end: int  # end of the start tag
+    close_start: int  # start of the end tag; where it was implicitly closed when there is none
+    end: int  # end of the end tag (== close_start without one)
+
+
+@dataclass(slots=True)
+class _Markup:
+    elements: list[_Element]
+    texts: list[tuple[int, int]]  # text runs a reader sees
+    tags: list[tuple[int, int, int, bool]]  # (start, end, element index, is the end tag)
+    content: list[int]  # positions of visible void elements (images, inputs)
+
+
+def _parse_markup(raw: str) -> _Markup:
+    """A small tolerant tag scanner: element ranges, text runs and tag positions in ``raw``."""
+    elements: list[_Element] = []
+    texts: list[tuple[int, int]] = []
+    tags: list[tuple[int, int, int, bool]] = []
+    content: list[int] = []
+    stack: list[int] = []
+    i, n = 0, len(raw)
+    while i < n:
+        j = raw.find("<", i)
+        if j < 0:
+            texts.append((i, n))
+            break
+        if j > i:
+            texts.append((i, j))
+        if raw.startswith("<!--", j):
+            m = _COMMENT_END.search(raw, j + 4)
+            i = m.end() if m else n
+            continue
+        m = _TAG.match(raw, j)
+        if m is None:
+            if raw.startswith(("<!", "<?"), j):
+                k = raw.find(">", j)
+                i = n if k < 0 else k + 1
+            else:  # a lone "<" is text
+                texts.append((j, j + 1))
+                i = j + 1
+            continue
+        name = m.group(2).lower()
+        if m.group(1):  # an end tag
+            at = next((k for k in range(len(stack) - 1, -1, -1) if elements[stack[k]].name == name), None)
+            if at is not None:
+                for idx in stack[at + 1 :]:  # implicitly closed by this end tag
+                    elements[idx].close_start = elements[idx].end = j
+                el = elements[stack[at]]
+                el.close_start, el.end = j, m.end()
+                tags.append((j, m.end(), stack[at], True))
+                del stack[at:]
+            i = m.end()
+            continue
+        idx = len(elements)
+        elements.append(_Element(name, j, m.end(), m.end(), m.end()))
+        tags.append((j, m.end(), idx, False))
+        i = m.end()
+        if name in _VOID or m.group(3).rstrip().endswith("/"):
+            if name in _CONTENT_VOID:
+                content.append(j)
+            continue
+        if name in _RAW_TEXT:
+            close = re.compile(r"</" + re.escape(name) + r"(?=[\s/>])", re.I).search(raw, i)
+            k = close.start() if close else n
+            if name in ("textarea", "title"):
+                texts.append((i, k))
+            elif k > i:
+                content.append(i)  # a script or style counts as content: never emptied by a cut
+            i = k
+        stack.append(idx)
+    for idx in stack:
+        elements[idx].close_start = elements[idx].end = n
+    return _Markup(elements, texts, tags, content)
+
+
+def _covered(a: int, b: int, cuts: list[tuple[int, int]]) -> bool:
+    return any(ca <= a and b <= cb for ca, cb in cuts)
+
+
+def _has_words(raw: str, mk: _Markup, el: _Element, cuts: list[tuple[int, int]]) -> bool:
+    """Whether ``el`` still holds words (or an image) outside the cut ranges.
+
+    A link counts words only: an image inside a spam link is the same paid-for backlink.
+    """
+    lo, hi = el.open_end, el.close_start
+    for p in mk.content if el.name != "a" else ():
+        if lo <= p < hi and not _covered(p, p + 1, cuts):
+            return True
+    for ta, tb in mk.texts:
+        if tb <= lo or ta >= hi:
+            continue
+        ta, tb = max(ta, lo), min(tb, hi)
+        pos = ta
+        for ca, cb in cuts:
+            if cb <= pos or ca >= tb:
+                continue
+            if ca > pos and not _WORDLESS.fullmatch(raw, pos, ca):
+                return True
+            pos = max(pos, cb)
+        if pos < tb and not _WORDLESS.fullmatch(raw, pos, tb):
+            return True
+    return False
+
+
+def _merge_cuts(cuts: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for a, b in sorted(cuts):
+        if out and a <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], b))
+        else:
+            out.append((a, b))
+    return out
+
+
+def _html_cuts(raw: str, mk: _Markup, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The span ranges, snapped out of tags and grown over every element they leave without words."""
+    cuts = []
+    for a, b in spans:
+        for ts, te, _idx, _end in mk.tags:
+            if ts < a < te:
+                a = ts
+            if ts < b < te:
+                b = te
+        cuts.append((a, b))
+    cuts = _merge_cuts(cuts)
+    # Grow to a fixed point: an element emptied by a cut goes whole, then maybe its parent too.
+    changed = True
+    while changed:
+        changed = False
+        for el in mk.elements:
+            if el.name in _KEEP or _covered(el.start, el.end, cuts):
+                continue
+            if not any(max(ca, el.start) < min(cb, el.end) for ca, cb in cuts):
+                continue
+            if not _has_words(raw, mk, el, cuts):
+                cuts = _merge_cuts([*cuts, (el.start, el.end)])
+                changed = True
+    return cuts
+
+
+def _clean_html(text: str, ranges: list[tuple[int, int, Span]], policy: str, marker: str) -> CleanResult:
+    mk = _parse_markup(text)
+    cuts = _html_cuts(text, mk, [(a, b) for a, b, _s in ranges])
+    removed = []
+    for a, b in cuts:
+        inside = [s for ra, rb, s in ranges if ra < b and a < rb]
+        best = max(inside, key=lambda s: s.score)
+        removed.append(Removal(a, b, text[a:b], best.category, best.score))
+    out = text
+    floor_of = ([0] + [b for _a, b in cuts])[: len(cuts)]
+    for (a, b), floor in zip(reversed(cuts), reversed(floor_of), strict=True):
+        # Tags inside the cut whose partner lies outside it stay, so the markup stays balanced.
+        kept = "".join(
+            text[ts:te]
+            for ts, te, idx, _end in mk.tags
+            if a <= ts and te <= b and not (a <= mk.elements[idx].start and mk.elements[idx].end <= b)
+        )
+        if policy == "mask":
+            out = out[:a] + _html.escape(marker) + kept + out[b:]
+        elif kept:
+            out = out[:a] + kept + out[b:]
+        elif policy == "sentence":
+            out = _cut_sentence(out, a, b)
+        else:
+            out = _cut_span(out, a, b, floor)
+    return CleanResult(out, tuple(removed))

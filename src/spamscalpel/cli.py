@@ -6,7 +6,7 @@ import argparse
 import importlib
 import sys
 
-from .commands import COMMAND_MODULES
+from .commands import COMMAND_MODULES, MODULE_EXTRAS, extra_hint, missing_extra
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -35,8 +35,18 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help(sys.stderr)
         return 2
+    hint = missing_extra(args.command)
+    if hint:
+        print(hint, file=sys.stderr)
+        return 2
     try:
         return int(args.func(args) or 0)
+    except ModuleNotFoundError as exc:
+        top = (exc.name or "").split(".")[0]
+        if top not in MODULE_EXTRAS:
+            raise
+        print(extra_hint(args.command, MODULE_EXTRAS[top], [top]), file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         print("spamscalpel: interrupted", file=sys.stderr)
         return 130

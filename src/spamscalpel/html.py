@@ -509,22 +509,10 @@ def selector_path(node) -> str:
     return " > ".join(reversed(parts))
 
 
-# Two-label public suffixes common enough to matter when telling one site from another.
-_SECOND_LEVEL = frozenset(
-    """co.uk org.uk ac.uk gov.uk me.uk ltd.uk plc.uk net.uk com.au net.au org.au edu.au gov.au
-    co.nz org.nz net.nz co.za org.za net.za gov.za com.br net.br org.br co.jp ne.jp or.jp ac.jp
-    co.in net.in org.in co.kr com.cn net.cn org.cn com.tw com.hk com.sg com.my com.mx com.ar
-    com.tr com.ua co.il co.id com.ph com.pk com.ng com.eg""".split()
-)
-
-
 def _site(host: str) -> str:
-    labels = host.split(".")
-    if len(labels) <= 2 or host.replace(".", "").isdigit() or ":" in host:
-        return host
-    if ".".join(labels[-2:]) in _SECOND_LEVEL:
-        return ".".join(labels[-3:])
-    return ".".join(labels[-2:])
+    from .domains import registrable_domain
+
+    return registrable_domain(host)
 
 
 def is_off_domain(href: str | None, base_url: str | None) -> bool:

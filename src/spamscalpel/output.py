@@ -1,4 +1,4 @@
-"""Render reports for the CLI: JSONL (the contract), one JSON array, or a human text view."""
+"""Render reports for the CLI: JSONL (the contract), one JSON array, a human text view, or SARIF."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ from typing import TextIO
 from .textsafe import dumps
 from .types import Report
 
-OUTPUT_FORMATS: tuple[str, ...] = ("jsonl", "json", "text")
+OUTPUT_FORMATS: tuple[str, ...] = ("jsonl", "json", "text", "sarif")
+COLOR_CHOICES: tuple[str, ...] = ("auto", "always", "never")
 CONTEXT_CHARS = 48
 
 _RESET = "\033[0m"
@@ -24,8 +25,12 @@ _STYLE = {
 }
 
 
-def use_color(stream: TextIO) -> bool:
-    """ANSI colours only on a terminal, and never when NO_COLOR is set (any value)."""
+def use_color(stream: TextIO, mode: str = "auto") -> bool:
+    """``--color``: always, never, or (auto) only on a terminal and never when NO_COLOR is set."""
+    if mode not in COLOR_CHOICES:
+        raise ValueError(f"unknown color mode {mode!r}; known: {', '.join(COLOR_CHOICES)}")
+    if mode != "auto":
+        return mode == "always"
     if "NO_COLOR" in os.environ:
         return False
     isatty = getattr(stream, "isatty", None)
@@ -69,11 +74,19 @@ class ReportWriter:
         self.fmt = fmt
         self.color = use_color(stream) if color is None else color
         self._count = 0
+        self._sarif = None
+        if fmt == "sarif":
+            from .sarif import SarifLog
+
+            self._sarif = SarifLog()
 
     def write(self, report: Report, text: str | None = None) -> None:
         """Write one report; ``text`` (the scanned input) lets the text view show context."""
         if self.fmt == "jsonl":
             self.stream.write(report.to_json() + "\n")
+        elif self._sarif is not None:
+            self._sarif.add(report, text)
+            return
         elif self.fmt == "json":
             # Streamed as an array so memory stays flat on big runs.
             sep = "[\n" if self._count == 0 else ",\n"
@@ -87,6 +100,8 @@ class ReportWriter:
         """Finish the output (closes the JSON array)."""
         if self.fmt == "json":
             self.stream.write("[]\n" if self._count == 0 else "\n]\n")
+        elif self._sarif is not None:
+            self.stream.write(dumps(self._sarif.to_dict(), indent=1) + "\n")
         self.stream.flush()
 
 

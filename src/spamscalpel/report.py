@@ -22,6 +22,9 @@ from urllib.parse import urlsplit
 from .types import CATEGORIES
 
 CONTEXT = 80  # characters of text shown each side of a span
+_TAG = re.compile(r"<[^<>]*>")
+_TAG_HEAD = re.compile(r"^[^<]*>")  # the end of a tag cut off at the left edge of the context
+_TAG_TAIL = re.compile(r"<[^>]*$")  # the start of a tag cut off at the right edge
 _URL = re.compile(r"https?://([A-Za-z0-9.-]+)", re.I)
 _LINK_TO = re.compile(r"\blink to ([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)")
 _COLOURS = {
@@ -179,7 +182,7 @@ def bar_chart(
     parts = [
         f'<figure class="chart" id="{chart_id}"><figcaption>{escape(title)}</figcaption>',
         f'<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="{escape(title)}" '
-        f'width="{label_w + plot_w + 70}" height="{height}" viewBox="0 0 {label_w + plot_w + 70} {height}">',
+        f'width="{label_w + plot_w + 120}" height="{height}" viewBox="0 0 {label_w + plot_w + 120} {height}">',
     ]
     for i, (label, value, colour) in enumerate(rows):
         y = gap + i * (bar_h + gap)
@@ -230,7 +233,7 @@ main{max-width:72rem;margin:0 auto;padding:0 1rem 3rem}
 h1{font-size:1.5rem;margin:1rem 0 .25rem}h2{font-size:1.2rem;margin:2rem 0 .5rem}
 .meta{color:#4a4a4a}.stats{display:flex;flex-wrap:wrap;gap:1.5rem;margin:1rem 0}
 .stats div{border:1px solid #ccc;padding:.5rem 1rem}.stats b{display:block;font-size:1.4rem}
-.charts{display:flex;flex-wrap:wrap;gap:2rem}.chart{margin:0}.chart figcaption{font-weight:600;margin-bottom:.25rem}
+.charts{display:flex;flex-wrap:wrap;gap:2rem}.chart{margin:0;max-width:100%}.chart svg{max-width:100%;height:auto}.chart figcaption{font-weight:600;margin-bottom:.25rem}
 .chart svg text{font:12px system-ui,sans-serif;fill:#1b1b1b}.none{color:#4a4a4a}
 .doc{border:1px solid #ccc;margin:1rem 0;padding:.5rem 1rem;background:#fff}
 .doc h3{font-size:1rem;margin:.25rem 0}.snip{font:13px/1.5 ui-monospace,monospace;white-space:pre-wrap;margin:.35rem 0}
@@ -239,7 +242,9 @@ mark{color:#1b1b1b;border-bottom:2px solid #555}
 .cat-adult{background:#f4d4f4}.cat-replica{background:#d6f5df}.cat-essay{background:#e6ddff}.cat-other{background:#e4e4e4}
 .ev{color:#4a4a4a;font-size:.85rem;margin:0 0 .5rem 1rem}
 table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.2rem .5rem;text-align:left}
-input[type=search]{font:inherit;padding:.3rem;width:20rem}
+input[type=search]{font:inherit;padding:.3rem;width:20rem;max-width:100%}
+.doc{overflow-wrap:anywhere}.ev-head{margin:.25rem 0 0;font-size:.85rem;color:#4a4a4a}.more{color:#4a4a4a;font-size:.85rem}
+.table-wrap{max-width:100%;overflow-x:auto}
 """
 
 # Filters the worst-documents list as you type; wrapped in CDATA so the page is also valid XML.
@@ -252,9 +257,8 @@ document.querySelectorAll('.doc').forEach(function(d){d.hidden=v!==''&&d.textCon
 
 def _span_mark(sp: dict[str, Any], text: str) -> str:
     cat = sp["category"] if sp["category"] in CATEGORIES else "other"
-    ev = "; ".join(
-        f"{e.get('kind', '')}: {e.get('detail', '')}" for e in sp.get("evidence") or [] if isinstance(e, dict)
-    )
+    reasons = _readable([e for e in sp.get("evidence") or [] if isinstance(e, dict)])
+    ev = "; ".join(f"{k}: {d}" for k, d in reasons[:EVIDENCE_SHOWN])
     tip = f"{cat} {float(sp.get('score', 0)):.2f}" + (f" | {ev}" if ev else "")
     return (
         f'<mark class="cat-{cat}" data-category="{cat}" data-start="{sp["start"]}" data-end="{sp["end"]}" '
@@ -262,8 +266,55 @@ def _span_mark(sp: dict[str, Any], text: str) -> str:
     )
 
 
+SPANS_SHOWN = 5  # spans shown per document; the rest are counted
+EVIDENCE_SHOWN = 3  # reasons shown per span
+_MAX_FILE = 5_000_000
+# Evidence kinds that are the scorer's bookkeeping, not a reason a site owner can check.
+_INTERNAL_KINDS = frozenset({"context", "quoted", "model", "encoder", "bias"})
+_FRIENDLY = {
+    "commercial_modifier": "sales wording",
+    "grammar_break": "breaks the sentence",
+    "lowercase_brand": "brand in lower case",
+    "drug_off_topic": "off the page's topic",
+    "link_anchor": "link to another site",
+    "hidden": "hidden from visitors",
+    "hidden_css": "hidden from visitors",
+    "spam_term": "spam term",
+    "cluster": "near other spam",
+    "doc_commercial": "the page's other spam",
+    "rotation": "one drug under many names",
+    "obfuscation": "disguised spelling",
+    "fits_sentence": "reads as ordinary text",
+    "glued": "glued into a word",
+}
+
+
+def _file_text(doc_id: str) -> str | None:
+    """The scanned file itself, when a record's id is a readable path (``scan`` ids are paths)."""
+    try:
+        path = Path(doc_id)
+        if path.is_file() and path.stat().st_size <= _MAX_FILE:
+            return path.read_text(encoding="utf-8", errors="replace")
+    except (OSError, ValueError):
+        return None
+    return None
+
+
+def _readable(ev: list[dict[str, Any]]) -> list[tuple[str, str]]:
+    """(label, detail) of the reasons worth showing, strongest first, internal feature lines dropped."""
+    out = []
+    for e in sorted(ev, key=lambda e: -abs(float(e.get("weight") or 0))):
+        kind, detail = str(e.get("kind", "")), str(e.get("detail", ""))
+        if kind in _INTERNAL_KINDS or not detail or detail == kind:
+            continue
+        out.append((_FRIENDLY.get(kind, kind.replace("_", " ")), detail))
+    return out
+
+
 def _doc_block(rec: dict[str, Any]) -> str:
     text = _doc_text(rec)
+    if text is None:
+        text = _file_text(str(rec["id"]))
     spans = sorted(rec["spans"], key=lambda sp: (sp["start"], sp["end"]))
     head = (
         f"<h3>{escape(str(rec['id']))} <small>{escape(str(rec['verdict']))}, score {float(rec['score']):.2f}, "
@@ -272,12 +323,27 @@ def _doc_block(rec: dict[str, Any]) -> str:
     out = [f'<section class="doc">{head}']
     meta = rec.get("meta") if isinstance(rec.get("meta"), dict) else {}
     url = meta.get("url") or rec.get("url")
-    if isinstance(url, str):
-        out.append(f'<p class="meta">{escape(url)}</p>')
-    for sp in spans:
+    if isinstance(url, str) and url:
+        link = escape(url)
+        if url.startswith(("http://", "https://")):
+            link = f'<a href="{escape(url, quote=True)}" rel="noopener noreferrer">{link}</a>'
+        out.append(f'<p class="meta">Source: {link}</p>')
+    reasons = [_readable([e for e in sp.get("evidence") or [] if isinstance(e, dict)]) for sp in spans]
+    # A reason several spans give word for word is about the page: said once, above the spans.
+    seen = Counter(r for rs in reasons for r in set(rs))
+    shared = {r for r, n in seen.items() if n > 1}
+    if shared:
+        order = list(dict.fromkeys(r for rs in reasons for r in rs if r in shared))
+        items = "".join(f"<li><b>{escape(k)}</b>: {escape(d)}</li>" for k, d in order)
+        out.append(f'<p class="ev-head">About the page:</p><ul class="ev">{items}</ul>')
+    for sp, why in list(zip(spans, reasons, strict=True))[:SPANS_SHOWN]:
         if text is not None and 0 <= sp["start"] <= sp["end"] <= len(text):
-            before = text[max(0, sp["start"] - CONTEXT) : sp["start"]]
-            after = text[sp["end"] : sp["end"] + CONTEXT]
+            before = text[max(0, sp["start"] - 3 * CONTEXT) : sp["start"]]
+            after = text[sp["end"] : sp["end"] + 3 * CONTEXT]
+            if sp.get("source"):  # HTML input: the words around the span, not the markup
+                before = _TAG.sub(" ", _TAG_HEAD.sub("", before))
+                after = _TAG.sub(" ", _TAG_TAIL.sub("", after))
+            before, after = before[-CONTEXT:], after[:CONTEXT]
             shown = text[sp["start"] : sp["end"]]
             lead = "…" if sp["start"] > CONTEXT else ""
             tail = "…" if sp["end"] + CONTEXT < len(text) else ""
@@ -286,18 +352,18 @@ def _doc_block(rec: dict[str, Any]) -> str:
                 f"{escape(' '.join(after.split()))}{tail}</p>"
             )
         else:
-            # No source text in the record: show what is known, the span text and where it sat.
+            # No source text in the record or on disk: show the span text and where it sat.
             out.append(
                 f'<p class="snip">[{sp["start"]}–{sp["end"]}] {_span_mark(sp, sp["text"])}'
                 + (f" <small>{escape(str(sp.get('source')))}</small>" if sp.get("source") else "")
                 + "</p>"
             )
-        ev = [e for e in sp.get("evidence") or [] if isinstance(e, dict)]
-        if ev:
-            items = "".join(
-                f"<li>{escape(str(e.get('kind', '')))}: {escape(str(e.get('detail', '')))}</li>" for e in ev
-            )
+        own = [(k, d) for k, d in why if (k, d) not in shared][:EVIDENCE_SHOWN]
+        if own:
+            items = "".join(f"<li><b>{escape(k)}</b>: {escape(d)}</li>" for k, d in own)
             out.append(f'<ul class="ev">{items}</ul>')
+    if len(spans) > SPANS_SHOWN:
+        out.append(f'<p class="more">… and {len(spans) - SPANS_SHOWN} more span(s) in this document.</p>')
     out.append("</section>")
     return "".join(out)
 
@@ -336,7 +402,8 @@ def render_html(s: Summary, title: str = "spamscalpel report") -> str:
         more = f"<p>… and {len(s.bad_lines) - 200} more.</p>" if len(s.bad_lines) > 200 else ""
         bad = (
             f'<h2 id="malformed">Malformed lines ({len(s.bad_lines)})</h2>'
-            f"<table><thead><tr><th>line</th><th>reason</th></tr></thead><tbody>{rows}</tbody></table>{more}"
+            f"<div class='table-wrap'><table><thead><tr><th>line</th><th>reason</th></tr></thead>"
+            f"<tbody>{rows}</tbody></table></div>{more}"
         )
     worst = "".join(_doc_block(r) for r in s.worst) or '<p class="none">No document had spans.</p>'
     made = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")

@@ -13,10 +13,9 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal
 
@@ -191,100 +190,86 @@ _ERRORS = {
 
 
 # --------------------------------------------------------------------------------------------
-# Metrics, written in the Prometheus text exposition format (no client library needed).
+# Metrics through prometheus-client. Under ``serve --workers N`` every worker writes its samples
+# to PROMETHEUS_MULTIPROC_DIR (set by the serve command) and any worker's /metrics sums them all,
+# so a scrape sees the whole server whichever worker answers it.
 # --------------------------------------------------------------------------------------------
 
 _BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
+METRICS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 
 
-def _esc(value: str) -> str:
-    return value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+def multiprocess_dir() -> str | None:
+    """The folder worker processes share their samples through, when one is set."""
+    return os.environ.get("PROMETHEUS_MULTIPROC_DIR") or None
 
 
-@dataclass
 class Metrics:
-    """Counters of one server process, rendered by ``render`` for GET /metrics."""
+    """Request and analysis metrics of the server, rendered by ``render`` for GET /metrics."""
 
-    requests: dict[tuple[str, str, int], int] = field(default_factory=dict)
-    latency: dict[str, list[float]] = field(default_factory=dict)  # route -> [bucket counts..., sum, count]
-    documents: int = 0
-    doc_errors: int = 0
-    spans: dict[str, int] = field(default_factory=dict)
-    verdicts: dict[str, int] = field(default_factory=dict)
-    in_flight: int = 0
-    lock: threading.Lock = field(default_factory=threading.Lock)
+    def __init__(self) -> None:
+        from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, disable_created_metrics
+
+        disable_created_metrics()  # no *_created series: they double the scrape and say little
+        self.registry = CollectorRegistry(auto_describe=True)
+        reg = self.registry
+        self._requests = Counter(
+            "spamscalpel_http_requests", "HTTP requests by route, method and status.",
+            ["route", "method", "status"], registry=reg,
+        )  # fmt: skip
+        self._latency = Histogram(
+            "spamscalpel_http_request_duration_seconds", "Time from request start to response end.",
+            ["route"], buckets=_BUCKETS, registry=reg,
+        )  # fmt: skip
+        self._documents = Counter("spamscalpel_documents_scanned", "Documents analysed.", registry=reg)
+        self._doc_errors = Counter(
+            "spamscalpel_document_errors", "Documents that could not be analysed.", registry=reg
+        )
+        self._verdicts = Counter("spamscalpel_verdicts", "Documents by verdict.", ["verdict"], registry=reg)
+        self._spans = Counter(
+            "spamscalpel_spans_found", "Injected spans reported, by category.", ["category"], registry=reg
+        )
+        for cat in CATEGORIES:
+            self._spans.labels(category=cat)  # every category shows, at zero until seen
+        self._in_flight_gauge = Gauge(
+            "spamscalpel_requests_in_flight", "Requests being handled now.",
+            multiprocess_mode="livesum", registry=reg,
+        )  # fmt: skip
+        self._in_flight = 0
+
+    @property
+    def in_flight(self) -> int:
+        """Requests this process is handling now (the gauge sums every worker's)."""
+        return self._in_flight
+
+    @in_flight.setter
+    def in_flight(self, value: int) -> None:
+        self._in_flight_gauge.inc(value - self._in_flight)
+        self._in_flight = value
 
     def observe_request(self, route: str, method: str, status: int, seconds: float) -> None:
-        with self.lock:
-            key = (route, method, status)
-            self.requests[key] = self.requests.get(key, 0) + 1
-            row = self.latency.setdefault(route, [0.0] * (len(_BUCKETS) + 2))
-            for i, bound in enumerate(_BUCKETS):
-                if seconds <= bound:
-                    row[i] += 1
-            row[-2] += seconds
-            row[-1] += 1
+        self._requests.labels(route=route, method=method, status=str(status)).inc()
+        self._latency.labels(route=route).observe(seconds)
 
     def observe_report(self, report: Report) -> None:
-        with self.lock:
-            self.documents += 1
-            self.verdicts[report.verdict] = self.verdicts.get(report.verdict, 0) + 1
-            if report.error is not None:
-                self.doc_errors += 1
-            for span in report.spans:
-                self.spans[span.category] = self.spans.get(span.category, 0) + 1
+        self._documents.inc()
+        self._verdicts.labels(verdict=report.verdict).inc()
+        if report.error is not None:
+            self._doc_errors.inc()
+        for span in report.spans:
+            self._spans.labels(category=span.category).inc()
 
     def render(self) -> str:
-        """The Prometheus text exposition of every metric."""
-        out: list[str] = []
-        with self.lock:
-            out += [
-                "# HELP spamscalpel_http_requests_total HTTP requests by route, method and status.",
-                "# TYPE spamscalpel_http_requests_total counter",
-            ]
-            for (route, method, status), n in sorted(self.requests.items()):
-                out.append(
-                    f'spamscalpel_http_requests_total{{route="{_esc(route)}",method="{method}",status="{status}"}} {n}'
-                )
-            out += [
-                "# HELP spamscalpel_http_request_duration_seconds Time from request start to response end.",
-                "# TYPE spamscalpel_http_request_duration_seconds histogram",
-            ]
-            for route, row in sorted(self.latency.items()):
-                r = _esc(route)
-                for i, bound in enumerate(_BUCKETS):
-                    out.append(
-                        f'spamscalpel_http_request_duration_seconds_bucket{{route="{r}",le="{bound}"}} {int(row[i])}'
-                    )
-                out.append(
-                    f'spamscalpel_http_request_duration_seconds_bucket{{route="{r}",le="+Inf"}} {int(row[-1])}'
-                )
-                out.append(f'spamscalpel_http_request_duration_seconds_sum{{route="{r}"}} {row[-2]:.6f}')
-                out.append(f'spamscalpel_http_request_duration_seconds_count{{route="{r}"}} {int(row[-1])}')
-            out += [
-                "# HELP spamscalpel_documents_scanned_total Documents analysed.",
-                "# TYPE spamscalpel_documents_scanned_total counter",
-                f"spamscalpel_documents_scanned_total {self.documents}",
-                "# HELP spamscalpel_document_errors_total Documents that could not be analysed.",
-                "# TYPE spamscalpel_document_errors_total counter",
-                f"spamscalpel_document_errors_total {self.doc_errors}",
-                "# HELP spamscalpel_verdicts_total Documents by verdict.",
-                "# TYPE spamscalpel_verdicts_total counter",
-            ]
-            for verdict, n in sorted(self.verdicts.items()):
-                out.append(f'spamscalpel_verdicts_total{{verdict="{verdict}"}} {n}')
-            out += [
-                "# HELP spamscalpel_spans_found_total Injected spans reported, by category.",
-                "# TYPE spamscalpel_spans_found_total counter",
-            ]
-            for cat in CATEGORIES:
-                out.append(f'spamscalpel_spans_found_total{{category="{cat}"}} {self.spans.get(cat, 0)}')
-            out += [
-                "# HELP spamscalpel_requests_in_flight Requests being handled now.",
-                "# TYPE spamscalpel_requests_in_flight gauge",
-                f"spamscalpel_requests_in_flight {self.in_flight}",
-            ]
-        return "\n".join(out) + "\n"
+        """The Prometheus text exposition: of every worker in multiprocess mode, else of this one."""
+        from prometheus_client import CollectorRegistry, generate_latest
+
+        if multiprocess_dir():
+            from prometheus_client import multiprocess
+
+            registry = CollectorRegistry()
+            multiprocess.MultiProcessCollector(registry)
+            return generate_latest(registry).decode("utf-8")
+        return generate_latest(self.registry).decode("utf-8")
 
 
 # --------------------------------------------------------------------------------------------
@@ -712,7 +697,7 @@ def create_app(settings: ServerSettings | None = None) -> Any:
     @app.get("/metrics", response_class=PlainTextResponse, tags=["ops"])
     async def metrics_endpoint() -> PlainTextResponse:
         """Prometheus metrics in the text exposition format."""
-        return PlainTextResponse(metrics.render(), media_type="text/plain; version=0.0.4; charset=utf-8")
+        return PlainTextResponse(metrics.render(), media_type=METRICS_CONTENT_TYPE)
 
     @app.get("/", include_in_schema=False)
     async def index() -> FileResponse:

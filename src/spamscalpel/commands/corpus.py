@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
+
+INPUT_FORMATS = ("auto", "jsonl", "parquet", "warc")
 
 
 def add_common_input_args(p: argparse.ArgumentParser) -> None:
@@ -59,14 +62,29 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
             "shard; a rerun skips shards that have a completion marker in done/."
         ),
     )
-    p.add_argument("inputs", nargs="+", metavar="IN", help="files, directories, globs or fsspec URLs")
+    p.add_argument(
+        "inputs", nargs="+", metavar="IN", help="files, directories, globs, fsspec URLs, or - for stdin"
+    )
     p.add_argument("--out", required=True, help="output directory")
     p.add_argument("--workers", type=int, default=1, help="worker processes on this machine (default: 1)")
     p.add_argument("--rank", type=int, default=0, help="this machine's rank (default: 0)")
     p.add_argument(
         "--world-size", type=int, default=1, help="number of machines sharing the work (default: 1)"
     )
-    p.add_argument("--format", dest="fmt", choices=("auto", "jsonl", "parquet", "warc"), default="auto")
+    from .common import DeprecatedAlias, add_quiet_argument
+
+    p.add_argument(
+        "--input-format",
+        dest="fmt",
+        choices=INPUT_FORMATS,
+        default="auto",
+        help="input format (default: by file name)",
+    )
+    p.add_argument(
+        "--format", dest="fmt", choices=INPUT_FORMATS, action=DeprecatedAlias, new="--input-format",
+        help=argparse.SUPPRESS,
+    )  # fmt: skip
+    add_quiet_argument(p, "progress bar or summary line")
     p.add_argument(
         "--progress", dest="progress", action="store_true", default=None, help="always show progress"
     )
@@ -92,24 +110,51 @@ def options_from_args(args: argparse.Namespace):
         workers=getattr(args, "workers", 1),
         rank=getattr(args, "rank", 0),
         world_size=getattr(args, "world_size", 1),
-        progress=getattr(args, "progress", None),
+        progress=False if getattr(args, "quiet", False) else getattr(args, "progress", None),
     )
 
 
 def run(args: argparse.Namespace) -> int:
     """Handler: run the corpus job and print a summary line to stderr."""
+    import shutil
+
     from ..run.local import run_corpus
+    from .common import sniff_suffix, spool_stdin
 
     logging.basicConfig(level=logging.WARNING, format="%(message)s", stream=sys.stderr)
+    inputs, spooled = list(args.inputs), None
     try:
+        if "-" in inputs:
+            path, spooled = spool_stdin("stdin")
+            suffix = {"jsonl": ".jsonl", "parquet": ".parquet", "warc": ".warc"}.get(
+                args.fmt
+            ) or sniff_suffix(path)
+            os.replace(path, path + suffix)
+            inputs = [path + suffix if i == "-" else i for i in inputs]
         opts = options_from_args(args)
         if opts.clean.policy:
             from ..io.writers import load_cleaner
 
             load_cleaner()  # fail before any work if cleaning cannot run
-        summary = run_corpus(args.inputs, args.out, opts)
+        summary = run_corpus(inputs, args.out, opts)
     except (ValueError, FileNotFoundError, RuntimeError) as exc:
         print(f"spamscalpel corpus: {exc}", file=sys.stderr)
         return 2
-    print(summary.line(), file=sys.stderr)
-    return 2 if summary.shards_failed else 0
+    finally:
+        if spooled:
+            shutil.rmtree(spooled, ignore_errors=True)
+    if not args.quiet:
+        print(summary.line(), file=sys.stderr)
+    if summary.shards_failed:
+        return 2
+    return exit_status(summary.stats)
+
+
+def exit_status(stats: dict) -> int:
+    """0 nothing found, 1 spam found, 2 nothing at all could be read (the same as ``scan``)."""
+    verdicts = stats.get("verdicts", {})
+    if verdicts.get("injected", 0) or verdicts.get("spam_page", 0):
+        return 1
+    if stats.get("docs_in", 0) and not stats.get("annotated", 0):
+        return 2
+    return 0

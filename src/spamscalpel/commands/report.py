@@ -18,6 +18,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("-o", "--output", default="report.html", help="HTML file to write (default: report.html)")
     p.add_argument("--top", type=int, default=20, help="how many worst documents to show (default: 20)")
     p.add_argument("--title", default="spamscalpel report", help="page title")
+    from .common import add_quiet_argument
+
+    add_quiet_argument(p, "summary line")
     p.set_defaults(func=run)
 
 
@@ -40,6 +43,8 @@ def run(args: argparse.Namespace) -> int:
     except OSError as exc:
         print(f"spamscalpel report: {exc}", file=sys.stderr)
         return 2
+    if args.quiet:
+        return 0
     print(
         f"spamscalpel report: {summary.documents} document(s), {summary.spam} spam, "
         f"{summary.errors} error record(s), {len(summary.bad_lines)} malformed line(s) -> {args.output}",

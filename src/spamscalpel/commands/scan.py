@@ -100,7 +100,15 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "Exit status: 0 nothing found, 1 spam found, 2 nothing could be read.",
     )
     add_input_arguments(p)
-    p.add_argument("--format", choices=OUTPUT_FORMATS, default="jsonl", help="output format (default jsonl)")
+    p.add_argument(
+        "--format",
+        choices=OUTPUT_FORMATS,
+        default="jsonl",
+        help="output format: jsonl (default), json, text (highlighted, with evidence) or sarif (SARIF 2.1.0)",
+    )
+    from .common import add_color_argument
+
+    add_color_argument(p)
     p.set_defaults(func=run)
 
 
@@ -202,12 +210,12 @@ def exit_status(tally) -> int:
 
 def run(args: argparse.Namespace) -> int:
     """Scan every input and print one report per record."""
-    from ..output import ReportWriter, Tally
+    from ..output import ReportWriter, Tally, use_color
 
     say = Messages(args.quiet)
     if cannot_start(args, say):
         return 2
-    writer = ReportWriter(sys.stdout, args.format)
+    writer = ReportWriter(sys.stdout, args.format, color=use_color(sys.stdout, args.color))
     tally = Tally()
     for rec, report in analyzed_records(args, say):
         tally.add(report)

@@ -23,6 +23,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--max-batch", type=int, default=100, help="most documents in one batch request")
     p.add_argument("--timeout", type=float, default=20.0, help="seconds one request may spend on analysis")
     p.add_argument("--log-level", default="warning", help="uvicorn log level (default: warning)")
+    from .common import add_quiet_argument
+
+    add_quiet_argument(p, "start-up line")
     p.set_defaults(func=run)
 
 
@@ -45,15 +48,29 @@ def run(args: argparse.Namespace) -> int:
         SPAMSCALPEL_TIMEOUT=str(args.timeout),
         SPAMSCALPEL_POOL_THREADS=str(args.threads),
     )
-    print(f"spamscalpel: serving on http://{args.host}:{args.port}/ (docs at /docs)", file=sys.stderr)
-    uvicorn.run(
-        "spamscalpel.server:create_app",
-        factory=True,
-        host=args.host,
-        port=args.port,
-        workers=args.workers,
-        log_level=args.log_level,
-        # Times out request heads that trickle in (slow-loris); uvicorn only times out idle ones.
-        http="spamscalpel.server:GuardedH11Protocol",
-    )
+    spool = None
+    if args.workers > 1 and not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        # Workers share their metrics through files here, so /metrics adds up every worker.
+        import tempfile
+
+        spool = tempfile.mkdtemp(prefix="spamscalpel-metrics-")
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = spool
+    if not args.quiet:
+        print(f"spamscalpel: serving on http://{args.host}:{args.port}/ (docs at /docs)", file=sys.stderr)
+    try:
+        uvicorn.run(
+            "spamscalpel.server:create_app",
+            factory=True,
+            host=args.host,
+            port=args.port,
+            workers=args.workers,
+            log_level=args.log_level,
+            # Times out request heads that trickle in (slow-loris); uvicorn only times out idle ones.
+            http="spamscalpel.server:GuardedH11Protocol",
+        )
+    finally:
+        if spool:
+            import shutil
+
+            shutil.rmtree(spool, ignore_errors=True)
     return 0

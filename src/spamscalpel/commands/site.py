@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import shutil
 import sys
 
 
@@ -34,12 +35,50 @@ def add_parser(sub) -> None:
     p.add_argument(
         "--format", choices=("jsonl", "text"), default="jsonl", help="output format (default jsonl)"
     )
+    from .common import add_color_argument, add_quiet_argument
+
+    add_quiet_argument(p, "progress line or summary")
+    add_color_argument(p)
     p.set_defaults(func=run)
 
 
-def _text_line(report) -> str:
+_PAINT = {"INJECTED": "\033[1;31m", "SPAM_PAGE": "\033[1;35m", "ERROR": "\033[1;33m", "CLEAN": "\033[32m"}
+
+
+class Progress:
+    """One progress line on stderr through a crawl: rewritten in place on a terminal, else a line a page."""
+
+    def __init__(self, limit: int, stream=None) -> None:
+        self.limit = limit
+        self.stream = stream or sys.stderr
+        self.tty = bool(getattr(self.stream, "isatty", None) and self.stream.isatty())
+        self.pages = self.spam = self.errors = 0
+
+    def page(self, report) -> None:
+        self.pages += 1
+        self.spam += report.is_spam
+        self.errors += report.verdict == "error"
+        url = (report.meta or {}).get("url", report.id)
+        line = f"site: {self.pages}/{self.limit} pages, {self.spam} with spam, {self.errors} errors: {url}"
+        if self.tty:
+            width = shutil.get_terminal_size((100, 20)).columns - 1
+            self.stream.write("\r\033[K" + line[:width])
+        else:
+            self.stream.write(line + "\n")
+        self.stream.flush()
+
+    def done(self) -> None:
+        if self.tty and self.pages:
+            self.stream.write("\r\033[K")
+            self.stream.flush()
+
+
+def _text_line(report, color: bool = False) -> str:
     meta = report.meta or {}
-    head = f"{report.verdict.upper():9} {report.score:.2f}  {meta.get('url', report.id)}"
+    verdict = f"{report.verdict.upper():9}"
+    if color:
+        verdict = f"{_PAINT.get(verdict.strip(), '')}{verdict}\033[0m"
+    head = f"{verdict} {report.score:.2f}  {meta.get('url', report.id)}"
     lines = [head]
     if report.error:
         lines.append(f"    error: {report.error}")
@@ -103,18 +142,26 @@ def run(args: argparse.Namespace) -> int:
         max_bytes=args.max_bytes,
         allow_private=args.allow_private,
     )
+    from ..output import use_color
+
     crawler = SiteCrawler(args.url, limits)
     out = open(args.out, "w", encoding="utf-8") if args.out else sys.stdout
+    color = use_color(out, args.color)
+    progress = None if args.quiet else Progress(args.max_pages)
     try:
         for report in crawler.run():
-            out.write((report.to_json() if args.format == "jsonl" else _text_line(report)) + "\n")
+            if progress is not None:
+                progress.page(report)
+            out.write((report.to_json() if args.format == "jsonl" else _text_line(report, color)) + "\n")
             out.flush()
+        if progress is not None:
+            progress.done()
         summary = crawler.summary
         if args.format == "jsonl":
             out.write(json.dumps(summary.to_dict(), ensure_ascii=False) + "\n")
         else:
             out.write(_summary_text(summary) + "\n")
-        if args.out:
+        if args.out and not args.quiet:
             print(_summary_text(summary), file=sys.stderr)
     finally:
         if args.out:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import gzip
 import io
 import json
+import logging
 import os
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -18,6 +19,8 @@ from typing import IO, Any
 
 from ..textsafe import scrub, surrogate_warning
 from ..types import Document
+
+log = logging.getLogger(__name__)
 
 FORMATS: tuple[str, ...] = ("auto", "jsonl", "parquet", "warc")
 _JSONL_SUFFIXES = (".jsonl", ".json", ".ndjson", ".jsonl.gz", ".json.gz", ".ndjson.gz")
@@ -389,9 +392,15 @@ def _warc_document(record: Any, path: str) -> Record | None:
         body = record.content_stream().read()
     except Exception as exc:
         return ReadError(doc_id or path, path, "warc", f"cannot decode body: {type(exc).__name__}: {exc}")
-    text, n_bad = scrub(body.decode(_charset(content_type), errors="replace"))
+    from ..charset import decode_body
+
+    decoded = decode_body(body, content_type)  # header, then <meta>, then detection
+    text, n_bad = scrub(decoded.text)
     warning = surrogate_warning(doc_id or path, n_bad) if n_bad else None
     meta = (("url", url),) if url else ()
+    if decoded.warning:
+        log.warning("%s: %s", doc_id or path, decoded.warning)
+        meta += (("warning", decoded.warning),)
     return Document(id=doc_id, text=text, format=fmt, url=url, meta=meta, warning=warning)
 
 

@@ -8,9 +8,13 @@ runner, bad records included) and writes one report per record. Outputs under ``
 
 For a DataFrame you already have, :func:`annotate_dataframe` adds the report columns row-wise.
 
-Run it with ``spamscalpel spark IN --out DIR --master local[4]``, or on a cluster::
+Run it with ``spamscalpel spark IN --out DIR --master local[4]`` (or a cluster master), or with
+spark-submit, which runs this file as a script (so every import here is absolute)::
 
-    spark-submit --py-files spamscalpel.zip src/spamscalpel/run/spark.py IN --out DIR
+    spark-submit --master spark://host:7077 src/spamscalpel/run/spark.py IN --out DIR
+
+Executors import spamscalpel, so it is installed on every node (``pip install 'spamscalpel[spark]'``,
+or the wheel ``pip wheel --no-deps -w dist .`` builds): the lexicon and model ship as package data.
 """
 
 from __future__ import annotations
@@ -181,15 +185,17 @@ def build_parser(p: argparse.ArgumentParser | None = None) -> argparse.ArgumentP
     p.add_argument(
         "--threshold", type=float, default=None, help="analyze threshold (default: the Config default)"
     )
-    from ..commands.scan import add_scorer_argument
+    from spamscalpel.commands.common import add_quiet_argument
+    from spamscalpel.commands.scan import add_scorer_argument
 
     add_scorer_argument(p)
+    add_quiet_argument(p, "summary line")
     return p
 
 
 def run_from_args(args: argparse.Namespace) -> int:
     """Run the Spark job for parsed arguments; prints a summary line to stderr."""
-    from ..commands.corpus import config_from_args
+    from spamscalpel.commands.corpus import config_from_args, exit_status
 
     reader = ReaderOptions(text_key=args.text_key, id_key=args.id_key, html_key=args.html_key)
     try:
@@ -207,12 +213,13 @@ def run_from_args(args: argparse.Namespace) -> int:
         print(f"spamscalpel spark: {exc}", file=sys.stderr)
         return 2
     verdicts = ", ".join(f"{k} {v:,}" for k, v in stats["verdicts"].items())
-    print(
-        f"spamscalpel spark: {stats['docs_in']:,} docs in = {stats['annotated']:,} annotated + {stats['errors']:,} "
-        f"errors | {verdicts} | {stats['files']} files -> {args.out}",
-        file=sys.stderr,
-    )
-    return 0
+    if not getattr(args, "quiet", False):
+        print(
+            f"spamscalpel spark: {stats['docs_in']:,} docs in = {stats['annotated']:,} annotated + "
+            f"{stats['errors']:,} errors | {verdicts} | {stats['files']} files -> {args.out}",
+            file=sys.stderr,
+        )
+    return exit_status(stats)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import codecs
 import hashlib
-import re
 import threading
 import time
 from dataclasses import dataclass
@@ -18,8 +16,6 @@ CHROME_UA = (
 )
 GOOGLEBOT_UA = "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)"
 HTML_TYPES: tuple[str, ...] = ("text/html", "application/xhtml+xml")
-
-_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,21 +85,10 @@ def same_site(a: str, b: str) -> bool:
 
 
 def decode_html(body: bytes, content_type: str) -> str:
-    """Decode a response body by its declared charset (header, then <meta>), else UTF-8."""
-    candidates = []
-    m = re.search(r"charset\s*=\s*\"?([A-Za-z0-9_.:-]+)", content_type, re.I)
-    if m:
-        candidates.append(m.group(1))
-    m2 = _META_CHARSET.search(body[:4096])
-    if m2:
-        candidates.append(m2.group(1).decode("ascii", "replace"))
-    for name in candidates:
-        try:
-            codecs.lookup(name)
-        except LookupError:
-            continue
-        return body.decode(name, errors="replace")
-    return body.decode("utf-8", errors="replace")
+    """Decode a response body by its declared charset (header, then <meta>), else by detection."""
+    from ..charset import decode_body
+
+    return decode_body(body, content_type).text
 
 
 def _deadline_backend():

@@ -1,7 +1,10 @@
 """Scan WordPress exports (mysqldump .sql/.sql.gz, or WXR XML) and write a cleaned copy.
 
 Spans index the *unescaped* column value. The cleaned dump is the input byte for byte except for
-the string literals that lost spans; those are re-escaped the way mysqldump writes them. PHP
+the string literals that lost spans, and the ``comment_approved`` value of spam comments, which
+becomes ``'spam'``: WordPress then files the comment under Spam (it can be reviewed and deleted in
+wp-admin) instead of showing an edited comment that still reads as spam. Changed literals are
+re-escaped the way mysqldump writes them. PHP
 serialized values (widgets, options, post meta) are cleaned string by string and their ``s:N:``
 byte lengths rewritten, so WordPress can still unserialize them.
 """
@@ -30,6 +33,8 @@ WP_TABLES: dict[str, tuple[str, dict[str, str]]] = {
     "options": ("option_id", {"option_value": "html"}),
     "postmeta": ("meta_id", {"meta_value": "html"}),
 }
+# comment_approved values of comments WordPress already keeps out of view: not scanned again.
+_FILED = frozenset({"spam", "trash", "post-trashed"})
 # Context columns copied into a report's meta so a person can find the row in wp-admin.
 _CONTEXT = {
     "comments": ("comment_post_ID",),
@@ -373,6 +378,7 @@ class DumpSummary:
     cells_with_spam: int = 0
     spans: int = 0
     cells_cleaned: int = 0
+    comments_marked_spam: int = 0
     errors: int = 0
     tables: dict[str, int] = field(default_factory=dict)
     cleaned_copy: str | None = None
@@ -545,19 +551,48 @@ class DumpScanner:
                 continue
             row_id = row[pk_at].text if pk_at is not None else f"row{n}@line{line}"
             meta = {"line": line, **{c: row[k].text for c, k in context}}
+            mark = None
+            approved_at = index.get("comment_approved") if kind == "comments" else None
+            if approved_at is not None:
+                if row[approved_at].text in _FILED:
+                    continue  # already in Spam or Trash: nothing left for the site owner to do
+                mark = self._sql_marker(row[approved_at], edits)
             for column, k in targets:
                 v = row[k]
                 if v.kind != "str" or not v.text.strip():
                     continue
                 report = self._analyze_cell(kind, table, row_id, column, v.text, meta)
                 yield from self._account(
-                    report, v.text, lambda new, v=v: edits.append((v.start, v.end, escape_mysql(new)))
+                    report,
+                    v.text,
+                    lambda new, v=v: edits.append((v.start, v.end, escape_mysql(new))),
+                    mark,
                 )
 
-    def _account(self, report: Report, value: str, write) -> Iterator[Report]:
+    def _sql_marker(self, approved: Value, edits: list):
+        """A callable that sets this row's ``comment_approved`` to 'spam' once; True when it changed."""
+        done: list[bool] = []
+
+        def mark() -> bool:
+            if done or approved.text == "spam":
+                return False
+            done.append(True)
+            # A quoted value keeps its quotes; a bare 0 or 1 becomes a string literal.
+            edits.append((approved.start, approved.end, "spam" if approved.kind == "str" else "'spam'"))
+            self.summary.comments_marked_spam += 1
+            return True
+
+        return mark
+
+    def _account(self, report: Report, value: str, write, mark=None) -> Iterator[Report]:
         if report.is_spam and report.spans:
             self.summary.cells_with_spam += 1
             self.summary.spans += len(report.spans)
+            if mark is not None:
+                # A spam comment is filed as spam, not edited into a shorter spam comment.
+                mark()
+                yield replace(report, meta={**report.meta, "action": "marked_spam"})
+                return
             try:
                 cleaned = clean_value(value, report, self.policy, self.min_score)
             except Exception as exc:  # keep the original cell; say why it was not cleaned
@@ -596,7 +631,7 @@ class DumpScanner:
         def child(el, name: str):
             return next((c for c in el if local(c) == name and "wordpress.org/export" in ns(c)), None)
 
-        def scan(el, kind: str, table: str, row_id: str, column: str, meta: dict) -> Iterator[Report]:
+        def scan(el, kind, table, row_id, column, meta, mark=None) -> Iterator[Report]:
             if el is None or not (el.text or "").strip():
                 return
             report = self._analyze_cell(kind, table, row_id, column, el.text, meta)
@@ -604,7 +639,23 @@ class DumpScanner:
             def write(new, el=el):
                 el.text = new
 
-            yield from self._account(report, el.text, write)
+            yield from self._account(report, el.text, write, mark)
+
+        def wxr_marker(comment):
+            done: list[bool] = []
+
+            def mark() -> bool:
+                approved = child(comment, "comment_approved")
+                if done or (approved is not None and (approved.text or "").strip() == "spam"):
+                    return False
+                done.append(True)
+                if approved is None:
+                    approved = ET.SubElement(comment, f"{{{ns(comment)}}}comment_approved")
+                approved.text = "spam"
+                self.summary.comments_marked_spam += 1
+                return True
+
+            return mark
 
         for item in root.iter():
             if local(item) != "item":
@@ -627,8 +678,12 @@ class DumpScanner:
                     self.summary.rows += 1
                     self.summary.tables["comments"] = self.summary.tables.get("comments", 0) + 1
                     meta = {"source": "wxr", "comment_post_ID": post_id}
+                    mark = wxr_marker(c)
+                    filed = child(c, "comment_approved")
+                    if filed is not None and (filed.text or "").strip() in _FILED:
+                        continue
                     for col in ("comment_author", "comment_author_url", "comment_content"):
-                        yield from scan(child(c, col), "comments", "comments", cid, col, meta)
+                        yield from scan(child(c, col), "comments", "comments", cid, col, meta, mark)
                 elif name == "postmeta":
                     key_el = child(c, "meta_key")
                     key = (key_el.text or "") if key_el is not None else ""

@@ -115,6 +115,8 @@
     }
     $("details-heading").textContent = `Span “${span.text}”`;
     details.hidden = false;
+    // The panel sits under the document; bring it into view where a tap or Enter opened it.
+    details.scrollIntoView({ block: "nearest" });
   }
 
   docEl.addEventListener("click", (ev) => {
