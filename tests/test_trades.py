@@ -134,3 +134,31 @@ def test_site_named_for_the_trade_with_its_sales_words() -> None:
     rep = analyze(Document(id="t", text=text, url="https://www.replicafactory.example/pages/shipping"))
     assert rep.verdict == "spam_page"
     assert any(e.kind == "trade_domain" for e in rep.evidence)
+
+
+def test_scan_a_theme_folder(tmp_path: Path, capsys) -> None:
+    import json
+
+    from spamscalpel.cli import main
+
+    theme = tmp_path / "themes" / "freight"
+    theme.mkdir(parents=True)
+    (theme / "header.php").write_text(
+        '<?php wp_head(); ?>\n<header><h1><?php bloginfo("name"); ?></h1></header>\n'
+        '<div style="display:none"><a href="https://x.example/">slot gacor</a> '
+        '<a href="https://y.example/">situs toto</a></div>\n',
+        encoding="utf-8",
+    )
+    (theme / "footer.php").write_text("<footer><p>Design 2012</p></footer>\n<?php wp_footer(); ?>\n", "utf-8")
+    (theme / "style.css").write_text("body { color: #333 }\n", encoding="utf-8")
+    (theme / "screenshot.png").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)))
+    code = main(["scan", str(tmp_path / "themes")])
+    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines() if line.strip()]
+    assert code == 1
+    by_name = {Path(r["id"]).name: r for r in rows}
+    assert set(by_name) == {"header.php", "footer.php", "style.css"}  # the image is an asset, skipped
+    header = by_name["header.php"]
+    assert header["verdict"] == "injected"  # a hacked file, not a spam page
+    assert header["spans"][0]["text"].startswith('<div style="display:none">')
+    assert header["spans"][0]["text"].endswith("</div>")
+    assert by_name["footer.php"]["verdict"] == "clean"

@@ -25,7 +25,31 @@ from .types import Document
 
 INPUT_FORMATS: tuple[str, ...] = ("auto", "text", "jsonl", "html")
 JSONL_SUFFIXES = frozenset({".jsonl", ".ndjson"})
-HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})
+# Templates and server pages print HTML: their markup goes through the HTML path (code blanked).
+HTML_SUFFIXES = frozenset(
+    {
+        ".html",
+        ".htm",
+        ".xhtml",
+        ".php",
+        ".phtml",
+        ".asp",
+        ".aspx",
+        ".jsp",
+        ".tpl",
+        ".twig",
+        ".liquid",
+        ".hbs",
+        ".handlebars",
+        ".mustache",
+        ".jinja",
+        ".j2",
+        ".njk",
+        ".erb",
+        ".cshtml",
+        ".vue",
+    }
+)
 TEXT_SUFFIXES = frozenset({".txt", ".text", ".md"})
 DEFAULT_MAX_CHARS = 20_000_000
 STDIN = "-"
@@ -88,12 +112,20 @@ def list_files(paths: Iterable[str]) -> list[str]:
     return out
 
 
+# Files in a folder walk that are never text (a theme's images, fonts, media, archives): skipped.
+# Named on the command line they are still read, and refused with an error record.
+ASSET_SUFFIXES = frozenset(
+    ".png .jpg .jpeg .gif .webp .ico .bmp .tif .tiff .avif .woff .woff2 .ttf .otf .eot .mp3 .mp4 .webm "
+    ".ogg .wav .mov .pdf .zip .tar .tgz .rar .7z .psd .ai .map .mo .pyc .so .dll .exe".split()
+)
+
+
 def _walk(root: Path) -> Iterator[tuple[Path, str]]:
     # Hidden files and folders (.git, .DS_Store, editor swap files) are never documents.
     for dirpath, dirnames, filenames in os.walk(root):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         for name in sorted(filenames):
-            if not name.startswith("."):
+            if not name.startswith(".") and Path(name).suffix.lower() not in ASSET_SUFFIXES:
                 p = Path(dirpath) / name
                 yield p, str(p.relative_to(root))
 

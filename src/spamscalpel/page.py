@@ -32,7 +32,10 @@ def spam_page_evidence(view: TextView, scored: list[Scored], kept: list[Scored])
     ev: list[Evidence] = []
     covered = sum(s.candidate.end - s.candidate.start for s in kept)
     coverage = covered / body
-    if coverage >= 0.25:
+    # Text hidden from visitors is an injection into the page, not the page: a theme file whose only
+    # readable text is the spammer's display:none block is a hacked file, not a spam page.
+    all_hidden = bool(kept) and all(s.candidate.features.get("hidden") for s in kept)
+    if coverage >= 0.25 and not all_hidden:
         ev.append(
             Evidence("spam_coverage", f"spam phrases cover {coverage:.0%} of the text", round(coverage, 3))
         )

@@ -142,7 +142,7 @@ def summarize(lines: Iterable[str], source: str = "", top: int = 20) -> Summary:
             cat = sp["category"] if sp["category"] in CATEGORIES else "other"
             cats.add(cat)
             s.spans_by_category[cat] += 1
-            s.terms[" ".join(sp["text"].lower().split())[:60]] += 1
+            s.terms[" ".join(_words_of(sp["text"]).lower().split())[:60]] += 1
             if sp.get("source") == "link":
                 blob = " ".join(
                     str(e.get("detail", "")) for e in sp.get("evidence") or [] if isinstance(e, dict)
@@ -262,8 +262,16 @@ def _span_mark(sp: dict[str, Any], text: str) -> str:
     tip = f"{cat} {float(sp.get('score', 0)):.2f}" + (f" | {ev}" if ev else "")
     return (
         f'<mark class="cat-{cat}" data-category="{cat}" data-start="{sp["start"]}" data-end="{sp["end"]}" '
-        f'title="{escape(tip)}">{escape(text)}</mark>'
+        f'title="{escape(tip)}">{escape(_words_of(text))}</mark>'
     )
+
+
+def _words_of(text: str) -> str:
+    """A span's readable words: a span reported as a whole element or link carries its tags."""
+    if "<" not in text:
+        return text
+    words = " ".join(_TAG.sub(" ", text).split())
+    return words or text
 
 
 SPANS_SHOWN = 5  # spans shown per document; the rest are counted
