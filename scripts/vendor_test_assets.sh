@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Fetch the third-party files the tests read, from the npm registry, into tests/fixtures/vendor/:
 # axe-core's minified engine (the browser accessibility check) and the SARIF 2.1.0 JSON schema
-# (shipped in @microsoft/jest-sarif). Both are committed, so CI runs offline; rerun this to update.
+# (shipped in @microsoft/jest-sarif). They are third-party text, so they are not committed: .ci/run
+# fetches them (npm registry) and the tests that need them skip with a message when they are absent.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 AXE=${AXE_VERSION:-4.14.1}

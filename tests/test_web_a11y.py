@@ -14,6 +14,10 @@ from test_browser import FIXTURE, browser, server_url  # noqa: F401 - fixtures: 
 pytestmark = pytest.mark.browser
 
 AXE = Path(__file__).parent / "fixtures" / "vendor" / "axe.min.js"
+if not AXE.is_file():
+    pytest.skip(
+        "needs axe-core: run scripts/vendor_test_assets.sh (.ci/run does, from npm)", allow_module_level=True
+    )
 WIDTHS = {"desktop": (1280, 900), "phone": (375, 740)}
 
 
