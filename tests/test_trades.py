@@ -162,3 +162,21 @@ def test_scan_a_theme_folder(tmp_path: Path, capsys) -> None:
     assert header["spans"][0]["text"].startswith('<div style="display:none">')
     assert header["spans"][0]["text"].endswith("</div>")
     assert by_name["footer.php"]["verdict"] == "clean"
+
+
+def test_jsonl_source_url_is_the_page_url(tmp_path: Path, capsys) -> None:
+    import json
+
+    from spamscalpel.cli import main
+
+    rec = {
+        "id": "p1",
+        "source": "https://shop.example.tw/2024/05/buy-tramadol-cheap-overnight-delivery/",
+        "text": "Tramadol is a controlled pain medicine. Patients should follow a doctor's advice on tramadol.",
+    }
+    path = tmp_path / "pages.jsonl"
+    path.write_text(json.dumps(rec) + "\n", encoding="utf-8")
+    assert main(["scan", str(path)]) == 1
+    row = json.loads(capsys.readouterr().out.splitlines()[0])
+    assert row["verdict"] == "spam_page"
+    assert any(e["kind"] == "address_sells" for e in row["evidence"])

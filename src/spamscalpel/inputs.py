@@ -130,6 +130,15 @@ def _walk(root: Path) -> Iterator[tuple[Path, str]]:
                 yield p, str(p.relative_to(root))
 
 
+def record_url(obj: dict) -> str | None:
+    """The page URL of a JSON record: its ``url``, else a ``source`` that is an http(s) URL."""
+    url = _str_or_none(obj.get("url"))
+    if url:
+        return url
+    src = _str_or_none(obj.get("source"))
+    return src if src and src.startswith(("http://", "https://")) else None
+
+
 def _read_dir(root: Path, arg: str, input_format: str, max_chars: int) -> Iterator[InputRecord]:
     found = 0
     for path, rel in _walk(root):
@@ -298,9 +307,7 @@ def _read_jsonl(name: str, fh: BinaryIO, max_chars: int, rel: str) -> Iterator[I
         if len(body) > max_chars:
             yield InputRecord(doc_id, error=_too_long(where, len(body), max_chars), fields=obj, **base)
             continue
-        doc = Document(
-            doc_id, body, format="html" if field == "html" else "text", url=_str_or_none(obj.get("url"))
-        )
+        doc = Document(doc_id, body, format="html" if field == "html" else "text", url=record_url(obj))
         yield InputRecord(doc_id, doc, warning=warning, field=field, fields=obj, **base)
     if not seen:
         yield InputRecord(

@@ -131,6 +131,9 @@ def _doc_from_mapping(
         what = "missing" if text is None else f"a {type(text).__name__}, not a string"
         return ReadError(doc_id, location, "schema", f"field {opts.text_key!r} is {what}")
     url = rec.get("url")
+    if not isinstance(url, str) or not url:  # datasets that keep the page address as "source"
+        src = rec.get("source")
+        url = src if isinstance(src, str) and src.startswith(("http://", "https://")) else None
     meta: tuple[tuple[str, Any], ...] = ()
     if opts.keep_fields:
         skip = {opts.text_key, opts.html_key, opts.id_key}
