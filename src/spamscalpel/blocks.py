@@ -280,12 +280,19 @@ def enclosing_element(raw: str, pos: int) -> tuple[str, int, int] | None:
     return None
 
 
-def _only_links(view: TextView, a: int, b: int) -> bool:
+def _by_start(view: TextView) -> tuple[list, list[int]]:
+    """The view's links sorted by start, and their starts (for bisecting)."""
+    links = sorted(view.links, key=lambda ln: ln.start)
+    return links, [ln.start for ln in links]
+
+
+def _only_links(view: TextView, index: tuple[list, list[int]], a: int, b: int) -> bool:
     """Whether the view text ``[a, b)`` holds nothing but link anchors, spaces and list separators."""
     text = view.text
     pos = a
-    for ln in view.links:
-        if ln.end <= pos or ln.start >= b:
+    links, starts = index
+    for ln in links[max(0, bisect.bisect_left(starts, a) - 1) : bisect.bisect_left(starts, b)]:
+        if ln.end <= pos:
             continue
         if not _LIST_JUNK.fullmatch(text, pos, max(pos, ln.start)):
             return False
@@ -335,11 +342,12 @@ def link_blocks(doc: Document, view: TextView, spans: list[Span]) -> list[Span]:
         return merge_overlaps(out)
     out = [sp for sp in spans if sp.source != "link"]
     vpos = {id(sp): to_view(view, sp.start, sp.end) for sp in links}
+    index = _by_start(view)
     runs: list[list[Span]] = [[links[0]]]
     for sp in links[1:]:
         prev = runs[-1][-1]
         a, b = vpos[id(prev)][1], vpos[id(sp)][0]
-        if b - a <= _RUN_GAP and _only_links(view, a, b):
+        if b - a <= _RUN_GAP and _only_links(view, index, a, b):
             runs[-1].append(sp)
         else:
             runs.append([sp])
@@ -353,7 +361,7 @@ def link_blocks(doc: Document, view: TextView, spans: list[Span]) -> list[Span]:
         el = enclosing_element(doc.text, rs)
         if el is not None and el[2] >= re_:
             vs, ve = to_view(view, el[1], el[2])
-            if _only_links(view, vs, ve):
+            if _only_links(view, index, vs, ve):
                 rs, re_ = el[1], el[2]
         out.append(_block_span(doc, run, rs, re_, f"a list of {len(run)} spam links"))
     out.extend(_element_blocks(doc, view, rest, enclosing_element))
@@ -380,14 +388,13 @@ def _element_blocks(doc: Document, view: TextView, links: list[Span], container)
         else:
             groups.setdefault(el, []).append(sp)
     page = len(view.text.strip()) or 1
+    starts = _by_start(view)[1]
     out = loose
     for (tag, rs, re_), members in groups.items():
         vs, ve = to_view(view, rs, re_)
         body = len(view.text[vs:ve].strip()) or 1
-        anchors = sum(
-            to_view(view, sp.start, sp.end)[1] - to_view(view, sp.start, sp.end)[0] for sp in members
-        )
-        n_links = sum(1 for ln in view.links if vs <= ln.start < ve)
+        anchors = sum(e - s for s, e in (to_view(view, sp.start, sp.end) for sp in members))
+        n_links = bisect.bisect_left(starts, ve) - bisect.bisect_left(starts, vs)
         words = len(view.text[vs:ve].split())
         # Spun text carries a link every few words, the spam ones among them: "swiss <a>replica
         # watches</a> delivers the feeling ... <a>patekphilippewatches</a> showing ...".

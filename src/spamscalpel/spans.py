@@ -50,13 +50,17 @@ def spans_from_scored(doc: Document, view: TextView, kept: list[Scored]) -> tupl
             hidden_done.add((hs, he))
             start, end, source = hs, he, "hidden"
         rs, re_ = view.to_raw(start, end)
+        link = (
+            next((r for r in view.regions_at(start, end) if r.kind == "link"), None)
+            if view.is_html and block is None
+            else None
+        )
         if block is not None:
             tag = _region_tag(selector)
             whole = element_bounds(doc.text, rs, re_, tag) if tag else None
             if whole is not None:
                 rs, re_ = whole
-        elif view.is_html and any(r.kind == "link" for r in view.regions_at(start, end)):
-            link = next(r for r in view.regions_at(start, end) if r.kind == "link")
+        elif link is not None:
             rs, re_ = whole_link(doc.text, rs, re_)
             source, selector = "link", selector or link.selector
         else:

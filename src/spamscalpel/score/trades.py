@@ -112,88 +112,122 @@ def sentence_words(ctx: DocContext) -> dict[tuple[str, str], dict[int, list[str]
     return found
 
 
+@dataclass(frozen=True, slots=True)
+class _Page:
+    """What the page says about one trade: computed once per document, read for each mention."""
+
+    legit: dict[int, list[str]]  # sentence index -> legit words there
+    sales: dict[int, list[str]]  # sentence index -> sales words there
+    plain: dict[int, int]  # sentence index -> candidates of the trade there that are not ambiguous terms
+    about: str | None  # why the page is about the trade without selling it, or None
+
+
+def _pages(ctx: DocContext, scored: list[Scored], trades: dict[str, TradeRules]) -> dict[str, _Page]:
+    words = sentence_words(ctx)
+    mentions: dict[str, set[int]] = {}
+    plain: dict[str, dict[int, int]] = {}
+    for s in scored:
+        c = s.candidate
+        rules = trades.get(c.category)
+        if rules is None:
+            continue
+        i = _sentence_index(ctx, c.kw_start)
+        mentions.setdefault(c.category, set()).add(i)
+        if c.term not in rules.ambiguous:
+            counts = plain.setdefault(c.category, {})
+            counts[i] = counts.get(i, 0) + 1
+    out: dict[str, _Page] = {}
+    for trade, sents in mentions.items():
+        legit = words.get((trade, "legit"), {})
+        sales = words.get((trade, "sales"), {})
+        n_legit, n_sales = len(legit), len(set(sales) - set(legit))
+        about = None
+        if (len(sents) >= 2 and n_legit >= 2 or n_legit >= 3) and 3 * n_sales <= n_legit:
+            sample = sorted({w for ws in legit.values() for w in ws})[:4]
+            sells = "nothing" if not n_sales else f"only {n_sales} sentence(s)"
+            about = (
+                f"the page is about {trade} ({n_legit} sentences on it: {', '.join(sample)}) "
+                f"and {sells} on the page sells it"
+            )
+        out[trade] = _Page(legit, sales, plain.get(trade, {}), about)
+    return out
+
+
+def _sentence_index(ctx: DocContext, pos: int) -> int:
+    return max(0, bisect.bisect_right(ctx.sentence_starts, pos) - 1)
+
+
 def fit_topics(ctx: DocContext, scored: list[Scored]) -> list[Scored]:
     """Cap the scores of legitimate mentions of non-pharma trades (see the module docstring)."""
     trades = load_trades()
     if not any(s.candidate.category in trades for s in scored):
         return scored
-    words = sentence_words(ctx)
-    sent_of = {id(s): ctx.sentence_of(s.candidate.kw_start) for s in scored}
-    index = {start: i for i, start in enumerate(ctx.sentence_starts)}
-    trade_sents: dict[str, set[int]] = {}
-    for s in scored:
-        if s.candidate.category in trades:
-            trade_sents.setdefault(s.candidate.category, set()).add(index[sent_of[id(s)][0]])
+    pages = _pages(ctx, scored, trades)
+    names: dict[str, bool] = {}  # term -> the page writes it as a mixed-case name somewhere
     out: list[Scored] = []
     for s in scored:
         c = s.candidate
         rules = trades.get(c.category)
-        if rules is None:
+        if rules is None or s.score <= CAP:
             out.append(s)
             continue
-        i = index[sent_of[id(s)][0]]
-        legit = words.get((c.category, "legit"), {})
-        sales = words.get((c.category, "sales"), {})
-        why = _legit_use(c, rules, i, legit, sales, trade_sents.get(c.category, set()), ctx)
-        if why is None or s.score <= CAP:
+        why = _legit_use(c, rules, _sentence_index(ctx, c.kw_start), pages[c.category], ctx, names)
+        if why is None:
             out.append(s)
         else:
             out.append(Scored(c, CAP, (Evidence("topic_fit", why, -1.0), *s.evidence)))
     return out
 
 
-def _legit_use(c, rules: TradeRules, i: int, legit, sales, mentions: set[int], ctx: DocContext) -> str | None:
+def _legit_use(
+    c, rules: TradeRules, i: int, page: _Page, ctx: DocContext, names: dict[str, bool]
+) -> str | None:
     f = c.features
     kw_raw = ctx.view.text[c.kw_start : c.kw_end]
     if _mixed_case(kw_raw):
         return f"'{kw_raw}' is written as a name (mixed case), not the {rules.trade} word"
-    if c.url and _names_own_site(ctx.view.text, c.url, c.term):
-        return f"'{c.url}' is the address of '{c.term}' as the page names it (a product name, not the trade)"
+    if c.url:
+        if c.term not in names:
+            names[c.term] = _written_as_name(ctx.view.text, c.term)
+        if names[c.term] and _host_label(c.url, c.term):
+            return (
+                f"'{c.url}' is the address of '{c.term}' as the page names it (a product name, not the trade)"
+            )
     if any(f.get(k) for k in _SELLING) or c.template or f.get("commercial", 0) >= _SALES_PHRASE:
         return None
-    if i in sales and i not in legit:  # (a sentence that warns against signing up reports, not sells)
+    if (
+        i in page.sales and i not in page.legit
+    ):  # (a sentence that warns against signing up reports, not sells)
         return None
-    kw = ctx.view.text[c.kw_start : c.kw_end].lower()
-    if (c.term in rules.ambiguous or kw in rules.ambiguous) and not _co_term(ctx, c, i):
+    kw = kw_raw.lower()
+    # Another candidate of the trade in the sentence, not itself an ambiguous term, is a co-term.
+    others = page.plain.get(i, 0) - (c.term not in rules.ambiguous)
+    if (c.term in rules.ambiguous or kw in rules.ambiguous) and others <= 0:
         return f"'{kw}' has its everyday meaning here: no other {rules.trade} word in the sentence"
-    n_legit, n_sales = len(legit), len(set(sales) - set(legit))
-    if (len(mentions) >= 2 and n_legit >= 2 or n_legit >= 3) and 3 * n_sales <= n_legit:
-        sample = sorted({w for ws in legit.values() for w in ws})[:4]
-        sells = "nothing" if not n_sales else f"only {n_sales} sentence(s)"
-        return (
-            f"the page is about {rules.trade} ({n_legit} sentences on it: {', '.join(sample)}) "
-            f"and {sells} on the page sells it"
-        )
-    if i in legit:
-        return f"its sentence is about {rules.trade}, not selling it: {', '.join(sorted(set(legit[i]))[:3])}"
+    if page.about:
+        return page.about
+    if i in page.legit:
+        return f"its sentence is about {rules.trade}, not selling it: {', '.join(sorted(set(page.legit[i]))[:3])}"
     return None
 
 
-def _co_term(ctx: DocContext, c, i: int) -> bool:
-    """Another candidate of the same trade, not itself ambiguous, in the same sentence."""
-    start, end = ctx.sentence_starts[i], ctx.sentence_ends[i]
-    ambiguous = load_trades()[c.category].ambiguous
-    return any(
-        o is not c and o.category == c.category and start <= o.kw_start < end and o.term not in ambiguous
-        for o in ctx.candidates
-    )
-
-
-def _names_own_site(text: str, url: str, term: str) -> bool:
-    """Whether ``url``'s host has ``term`` as a whole label and the page writes it as a mixed-case name."""
+def _host_label(url: str, term: str) -> bool:
+    """Whether ``url``'s host has ``term`` as one whole label ("casino.rbcas.com")."""
     from urllib.parse import urlsplit
 
     try:
         host = urlsplit(url if "//" in url else "//" + url).hostname or ""
     except ValueError:
         return False
-    if term not in host.split("."):
-        return False
+    return term in host.split(".")
+
+
+def _written_as_name(text: str, term: str) -> bool:
+    """Whether the page writes ``term`` somewhere in mixed case, as a product name ("CASino")."""
     low = text.lower()
     pos = low.find(term)
     while pos >= 0:
-        word = text[pos : pos + len(term)]
-        if _mixed_case(word):
+        if _mixed_case(text[pos : pos + len(term)]):
             return True
         pos = low.find(term, pos + 1)
     return False
