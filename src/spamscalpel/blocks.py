@@ -105,6 +105,12 @@ def grow_blocks(
     weak_starts = sorted(c.start for c in others)
     out: list[Span] = []
     run: list[tuple[int, int, Span]] = []
+    health: list[_PageHealth] = []
+
+    def page_health() -> _PageHealth:
+        if not health:
+            health.append(_PageHealth(text))
+        return health[0]
 
     def flush() -> None:
         products = {canon.get((sp.start, sp.end), sp.text.lower()) for _, _, sp in run}
@@ -153,7 +159,7 @@ def grow_blocks(
         if (
             not pasted
             and 2 <= n_sent < _BLOCK_EDGE_SENTENCES
-            and not _foreign_health_prose(text, start, end, [(a, b) for a, b, _ in run])
+            and not _foreign_health_prose(text, start, end, [(a, b) for a, b, _ in run], page_health())
         ):
             big = False
         # A paragraph of its own that is mostly spam links (a forum post that is an advert) is the
@@ -213,20 +219,48 @@ def _health_sentences(text: str) -> tuple[int, int]:
     return hits, n
 
 
-def _foreign_health_prose(text: str, start: int, end: int, phrases: list[tuple[int, int]]) -> bool:
+class _PageHealth:
+    """The page's sentences, once, with running counts of those that use a health word."""
+
+    def __init__(self, text: str):
+        health = load_health_words()
+        self.starts: list[int] = []
+        self.hits = [0]
+        self.n = [0]
+        pos = 0
+        for m in [*_SENT_BREAK.finditer(text), None]:
+            end = m.start() if m is not None else len(text)
+            words = _WORDS.findall(text[pos:end].lower())
+            if len(words) >= 3:
+                self.starts.append(pos)
+                self.hits.append(self.hits[-1] + any(w in health for w in words))
+                self.n.append(self.n[-1] + 1)
+            if m is not None:
+                pos = m.end()
+
+    def outside(self, start: int, end: int) -> tuple[int, int]:
+        """(health sentences, sentences) of the page that start outside ``[start, end)``."""
+        i, j = bisect.bisect_left(self.starts, start), bisect.bisect_left(self.starts, end)
+        return self.hits[-1] - (self.hits[j] - self.hits[i]), self.n[-1] - (self.n[j] - self.n[i])
+
+
+def _foreign_health_prose(
+    text: str, start: int, end: int, phrases: list[tuple[int, int]], page: _PageHealth
+) -> bool:
     """Whether ``text[start:end]`` is prose about health on a page that is about something else.
 
     Spun pharmacy text is rewritten medical copy ("impotence ... blood circulation ... prostatitis")
     pasted onto a garden blog or a travel diary: a block of it is foreign to the page even when
     nothing glues it on. Health prose: a third of the block's sentences (its anchors blanked) use a
     health word; a page about something else: under 15% of its other sentences do, the share below
-    which the scorer's features call a page not about health.
+    which the scorer's features call a page not about health. The page's counts come from
+    ``page``, built once per document, so many blocks cost no more than one pass over the page.
     """
     block = list(text[start:end])
     for a, b in phrases:  # the block's own words, not its anchors ("viagra tablets")
         block[max(0, a - start) : max(0, b - start)] = " " * max(0, min(b, end) - max(a, start))
     block_hits, block_n = _health_sentences("".join(block))
-    page_hits, page_n = _health_sentences(text[:start] + "\n" + text[end:])
+    page_hits, page_n = page.outside(start, end)
     return (
         block_n >= 2 and 3 * block_hits >= block_n and page_n >= 3 and page_hits < HEALTH_PAGE_SHARE * page_n
     )
@@ -416,3 +450,117 @@ def _element_blocks(doc: Document, view: TextView, links: list[Span], container)
         else:
             out.extend(members)
     return out
+
+
+# --- trade prose -------------------------------------------------------------------------------
+
+# A sentence end inside a paragraph: terminal punctuation, closing quotes, space, then a capital
+# or a digit. Line breaks are not sentence ends here: HTML source wraps its paragraphs anywhere.
+_PROSE_BREAK = re.compile(r"(?<=[.!?])[\"'”’)]*\s+(?=[\"'“‘(]?[A-Z0-9])")
+_PROSE_MIN_SENTENCES = 3
+_PROSE_WINDOW = 4000  # how far a plain-text paragraph is looked for on each side of a span
+_PROSE_PAGE_SHARE = 0.15  # the rest of the page uses the trade's words in fewer sentences than this
+_LETTERS = re.compile(r"[^\W\d_]+")
+
+
+def _topic_hit(sentence: str, topic: frozenset[str]) -> bool:
+    words = [w.lower() for w in _LETTERS.findall(sentence)]
+    if any(w in topic for w in words):
+        return True
+    joined = " " + " ".join(words) + " "
+    return any(" " in t and f" {t} " in joined for t in topic)
+
+
+def _prose_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    out, pos = [], start
+    for m in _PROSE_BREAK.finditer(text, start, end):
+        out.append((pos, m.start()))
+        pos = m.end()
+    if pos < end:
+        out.append((pos, end))
+    return [(a, b) for a, b in out if text[a:b].strip()]
+
+
+def _paragraph(doc: Document, view: TextView, sp: Span) -> tuple[int, int]:
+    """The view range of the paragraph holding span ``sp``: its block element, or its blank-line block."""
+    text = view.text
+    vs, ve = to_view(view, sp.start, sp.end)
+    if view.is_html:
+        el = enclosing_element(doc.text, sp.start)
+        if el is not None and el[0] not in _PAGE_TAGS and el[2] >= sp.end:
+            return to_view(view, el[1], el[2])
+        return vs, ve
+    p0 = text.rfind("\n\n", max(0, vs - _PROSE_WINDOW), vs)
+    p1 = text.find("\n\n", ve, ve + _PROSE_WINDOW)
+    return (p0 + 2 if p0 >= 0 else max(0, vs - _PROSE_WINDOW)), (min(len(text), ve + _PROSE_WINDOW) if p1 < 0 else p1)
+
+
+class _PageTopic:
+    """Per trade, the page's sentences and a running count of those using the trade's words."""
+
+    def __init__(self, text: str, topic: frozenset[str]):
+        sents = _prose_sentences(text, 0, len(text))
+        self.starts = [a for a, _ in sents]
+        self.prefix = [0]
+        for a, b in sents:
+            self.prefix.append(self.prefix[-1] + _topic_hit(text[a:b], topic))
+
+    def outside(self, a: int, b: int) -> tuple[int, int]:
+        """(topic sentences, sentences) of the page that start outside ``[a, b)``."""
+        i, j = bisect.bisect_left(self.starts, a), bisect.bisect_left(self.starts, b)
+        n = len(self.starts) - (j - i)
+        return self.prefix[-1] - (self.prefix[j] - self.prefix[i]), n
+
+
+def trade_prose(doc: Document, view: TextView, spans: list[Span]) -> list[Span]:
+    """Grow a spam link into the sentences about its trade pasted around it on an unrelated page.
+
+    "... (sole trader/contractor). For watch enthusiasts seeking premium alternatives, <a>replica
+    rolex</a> timepieces offer excellent value ... These watches faithfully reproduce ..." is one
+    paste: the link's sentence and the sentences next to it in its paragraph that speak of the
+    trade (its ``topic`` words), three sentences or more, on a page whose other sentences rarely
+    do (under 15%). The page's own sentences before and after stay.
+    """
+    from .score.trades import load_trades
+
+    trades = load_trades()
+    text = view.text
+    pages: dict[str, _PageTopic] = {}
+    paragraphs: dict[tuple[int, int, str], tuple[list[tuple[int, int]], list[bool]]] = {}
+    grown: list[Span] = []
+    for sp in spans:
+        rules = trades.get(sp.category)
+        if rules is None or not rules.topic or (grown and sp.end <= grown[-1].end):
+            continue
+        p0, p1 = _paragraph(doc, view, sp)
+        key = (p0, p1, sp.category)
+        if key not in paragraphs:  # each paragraph is split and read once, however many spans it holds
+            sents = _prose_sentences(text, p0, p1)
+            paragraphs[key] = sents, [_topic_hit(text[a:b], rules.topic) for a, b in sents]
+        sents, hits = paragraphs[key]
+        vs, _ = to_view(view, sp.start, sp.end)
+        k = bisect.bisect_right(sents, (vs, len(text) + 1)) - 1
+        if k < 0 or not sents[k][0] <= vs < sents[k][1]:
+            continue
+        i = j = k
+        while i > 0 and hits[i - 1]:
+            i -= 1
+        while j + 1 < len(sents) and hits[j + 1]:
+            j += 1
+        if j - i + 1 < _PROSE_MIN_SENTENCES:
+            continue
+        a, b = sents[i][0], sents[j][1]
+        if sp.category not in pages:
+            pages[sp.category] = _PageTopic(text, rules.topic)
+        page_hits, page_n = pages[sp.category].outside(a, b)
+        if page_n < 3 or page_hits >= _PROSE_PAGE_SHARE * page_n:
+            continue
+        rs, re_ = view.to_raw(a, b)
+        if rs > sp.start or re_ < sp.end:
+            continue
+        detail = f"{j - i + 1} sentences about {sp.category} around the link, on a page about something else"
+        ev = (Evidence("trade_prose", detail, 0.5), *sp.evidence)
+        grown.append(Span(rs, re_, doc.text[rs:re_], sp.category, sp.score, ev, source="text"))
+    if not grown:
+        return spans
+    return merge_overlaps([*spans, *grown])

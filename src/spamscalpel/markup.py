@@ -136,3 +136,46 @@ def markdown_links(text: str) -> list[tuple[int, int, str]]:
     if "](" not in text:
         return []
     return [(m.start(1), m.end(1), m.group(2)) for m in _MD_LINK.finditer(text)]
+
+
+# --- code listings -----------------------------------------------------------------------------
+
+# Openers and closers of blocks a page shows as code: Liquid/Jekyll highlight and raw blocks,
+# Markdown fences, HTML <pre>, <code> and <xmp>. Paired in one pass, so the cost stays linear.
+_LISTING_TOKENS = re.compile(
+    r"\{%-?\s*(?P<lo>highlight|raw|codeblock)\b[^%\n]{0,200}%\}"
+    r"|\{%-?\s*end(?P<lc>highlight|raw|codeblock)\s*-?%\}"
+    r"|^(?P<fence>```|~~~)[^\n]{0,100}$"
+    r"|<(?P<ho>pre|code|xmp)\b[^<>]{0,2000}>"
+    r"|</(?P<hc>pre|code|xmp)\s*>",
+    re.IGNORECASE | re.MULTILINE,
+)
+
+
+def code_listings(raw: str) -> list[tuple[int, int, str]]:
+    """``(start, end, kind)`` raw ranges of the code listings in ``raw`` (what a page shows as code).
+
+    A post about a hacked site quotes the spam it found inside a listing (``{% highlight html %}``,
+    a Markdown fence, ``<pre>``): there the links and the hidden block are shown to the reader as
+    code, not published. Unclosed listings are ignored (a stray ``<code>`` does not swallow a page).
+    """
+    if not any(hint in raw for hint in ("{%", "```", "~~~", "<pre", "<code", "<xmp", "<PRE", "<CODE")):
+        return []
+    out: list[tuple[int, int, str]] = []
+    open_kind: str | None = None
+    open_at = 0
+    for m in _LISTING_TOKENS.finditer(raw):
+        if m.group("fence"):
+            kind, opening = "fence:" + m.group("fence"), open_kind is None
+            closing = open_kind == kind
+        else:
+            name = (m.group("lo") or m.group("lc") or m.group("ho") or m.group("hc")).lower()
+            kind = ("liquid:" if (m.group("lo") or m.group("lc")) else "html:") + name
+            opening = bool(m.group("lo") or m.group("ho")) and open_kind is None
+            closing = bool(m.group("lc") or m.group("hc")) and open_kind == kind
+        if closing:
+            out.append((open_at, m.end(), open_kind.split(":", 1)[1]))
+            open_kind = None
+        elif opening:
+            open_kind, open_at = kind, m.start()
+    return out

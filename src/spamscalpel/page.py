@@ -15,9 +15,18 @@ from .spans import span_of
 from .types import Document, Evidence, Span
 from .view import TextView
 
+_EXPLAINED = frozenset({"topic_fit", "quoted_code"})
+
 
 def _fits(s: Scored) -> bool:
-    return any(e.kind == "topic_fit" for e in s.evidence)
+    """Whether the page explains the mention: its topic, or a code listing that quotes it."""
+    return any(e.kind in _EXPLAINED for e in s.evidence)
+
+
+def _sold(c) -> bool:
+    """Whether a phrase carries a sales sign beyond a dose: "Sildenafil 100mg Film-Coated Tablets"
+    heads a patient leaflet as well as a shop, "Buy Sildenafil 100mg" only a shop."""
+    return bool(c.modifiers or c.foreign or c.template or c.url or c.country)
 
 
 def spam_page_evidence(view: TextView, scored: list[Scored], kept: list[Scored]) -> list[Evidence]:
@@ -59,6 +68,7 @@ def spam_page_evidence(view: TextView, scored: list[Scored], kept: list[Scored])
         if s.candidate.start < first_line_end
         and s.candidate.canonical == top
         and s.candidate.features.get("commercial", 0) >= 0.2
+        and _sold(s.candidate)
         and not s.candidate.features.get("buy_fits")
         and not s.candidate.features.get("warning")
     ]
@@ -87,6 +97,29 @@ def spam_page_evidence(view: TextView, scored: list[Scored], kept: list[Scored])
     if n_commercial >= 6 and coverage >= 0.08:
         ev.append(Evidence("anchor_list", f"{n_commercial} commercial spam phrases on one page", 0.8))
     return ev
+
+
+# A synonym spinner that picks WordNet senses leaves their tags glued to words: "both(prenominal)",
+# "up to(p)", "rude(a)". "(s)" is left out: "word(s)" is ordinary English.
+_SPINNER_TAG = re.compile(r"(?<=[^\W\d_])\((prenominal|postnominal|p|a|ip)\)")
+_SPINNER_MIN = 3
+
+
+def spinner_evidence(text: str) -> list[Evidence]:
+    """A page run through a synonym spinner: three of its sense tags or more, one a full tag name."""
+    tags = [m for m in _SPINNER_TAG.finditer(text)]
+    if len(tags) < _SPINNER_MIN or not any(m.group(1).endswith("nominal") for m in tags):
+        return []
+    shown = ", ".join(f"'{text[max(0, m.start() - 12) : m.end()].split()[-1]}'" for m in tags[:3])
+    return [Evidence("spun_text", f"a synonym spinner's sense tags, {len(tags)} times: {shown}", 0.8)]
+
+
+def page_evidence(
+    doc: Document, view: TextView, ctx: DocContext | None, scored: list[Scored], kept: list[Scored]
+) -> list[Evidence]:
+    """Every sign that the page itself is the spam: its phrases, its address, spun text."""
+    ev = spam_page_evidence(view, scored, kept) if scored else []
+    return ev + (url_evidence(doc, view, ctx, scored) if doc.url else []) + spinner_evidence(view.text)
 
 
 def doorway_spans(doc: Document, view: TextView, scored: list[Scored]) -> list[Span]:

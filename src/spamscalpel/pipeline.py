@@ -11,16 +11,18 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .blocks import grow_blocks, link_blocks
+from .blocks import grow_blocks, link_blocks, trade_prose
 from .detect import Candidate
 from .detect.keywords import candidates_for, has_candidates
 from .lexicon import load_lexicon
+from .links import link_spans
 from .normalize import needs_normalizing
-from .page import doorway_spans, spam_page_evidence, url_evidence
+from .page import doorway_spans, page_evidence
 from .score import DocContext, get_scorer
+from .score.listings import quote_listings
 from .score.trades import fit_topics
 from .spans import spans_from_scored
-from .types import Document, Report
+from .types import Document, Evidence, Report, Span
 from .view import TextView, plain_view
 
 if TYPE_CHECKING:
@@ -71,27 +73,27 @@ def run_pipeline(doc: Document, cfg: Config) -> Report:
     """Analyse one document with the given configuration (``analyze`` validates and calls this)."""
     view = _view_for(doc)
     cands = find_candidates(view)
-    if not cands:
-        ev = url_evidence(doc, view, None, []) if doc.url else []
-        if ev:  # a site named for a trade, selling it in words the lexicon has no term for
-            return Report(doc.id, "spam_page", round(max(e.weight for e in ev), 4), (), evidence=tuple(ev))
-        return Report(doc.id, "clean", 0.0, ())
+    if not cands:  # an empty spam link, a trade-named site or spun text can still show
+        return _report(doc, link_spans(doc, view, []), page_evidence(doc, view, None, [], []), 0.0)
     ctx = DocContext.build(view, load_lexicon(), cands)
-    scored = fit_topics(ctx, get_scorer(cfg.scorer).score(ctx))
+    scored = quote_listings(doc, view, fit_topics(ctx, get_scorer(cfg.scorer).score(ctx)))
     kept = [s for s in scored if s.score >= cfg.threshold]
     spans, canon = spans_from_scored(doc, view, kept)
     weak = [sc.candidate for sc in scored if sc.score < cfg.threshold]
     spans = grow_blocks(doc, view, spans, canon, weak)
-    spans = link_blocks(doc, view, spans)
-    doc_ev = spam_page_evidence(view, scored, kept) + url_evidence(doc, view, ctx, scored)
+    spans = trade_prose(doc, view, link_blocks(doc, view, link_spans(doc, view, spans)))
+    doc_ev = page_evidence(doc, view, ctx, scored, kept)
     if not spans and doc_ev:
         # A doorway page written to look editorial: the page is the spam, so report its keyword phrases.
         spans = doorway_spans(doc, view, scored)
+    return _report(doc, spans, doc_ev, max((s.score for s in scored), default=0.0))
+
+
+def _report(doc: Document, spans: list[Span], doc_ev: list[Evidence], top: float) -> Report:
+    """The verdict from the spans and the page-level evidence."""
     if not spans:
         if doc_ev:  # the page is the spam even with no phrase to cut out of it
-            top = max(e.weight for e in doc_ev)
-            return Report(doc.id, "spam_page", round(top, 4), (), evidence=tuple(doc_ev))
-        top = max((s.score for s in scored), default=0.0)
+            return Report(doc.id, "spam_page", round(max(e.weight for e in doc_ev), 4), (), evidence=tuple(doc_ev))
         return Report(doc.id, "clean", round(top, 4), ())
     miss = 1.0
     for sp in spans:

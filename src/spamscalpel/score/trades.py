@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -47,6 +48,9 @@ class TradeRules:
     sales: tuple[str, ...]
     ambiguous: frozenset[str]
     domain: tuple[str, ...] = ()
+    topic: frozenset[str] = frozenset()  # words of the trade's subject, for prose about it (blocks.py)
+    brands: tuple[str, ...] = ()
+    calls: frozenset[str] = frozenset()  # the sales words that call to action (all of them if unset)  # regexes of shop names ("agen228"), matched on whole link anchors
 
 
 @functools.cache
@@ -63,8 +67,13 @@ def load_trades() -> dict[str, TradeRules]:
                 tuple(w.lower() for w in d.get("sales", [])),
                 frozenset(w.lower() for w in d.get("ambiguous", [])),
                 tuple(w.lower() for w in d.get("domain", [])),
+                frozenset(w.lower() for w in d.get("topic", [])),
+                tuple(d.get("brands", [])),
+                frozenset(w.lower() for w in d.get("calls", d.get("sales", []))),
             )
-        except (KeyError, AttributeError) as exc:
+            for pattern in rules.brands:
+                re.compile(pattern)
+        except (KeyError, AttributeError, re.error) as exc:
             raise ValueError(f"{path}: bad trade file: {exc}") from exc
         out[rules.trade] = rules
     return out
@@ -101,11 +110,19 @@ def sentence_words(ctx: DocContext) -> dict[tuple[str, str], dict[int, list[str]
     text = raw.lower()
     if len(text) != len(raw):  # a case fold that changes lengths would move offsets
         text = "".join(ch.lower() if len(ch.lower()) == 1 else ch for ch in raw)
-    found: dict[tuple[str, str], dict[int, list[str]]] = {}
+    hits: list[tuple[int, int, str, tuple]] = []
     for end_idx, (word, tags) in _automaton().iter(text):
         start = end_idx - len(word) + 1
-        if not _bounded(text, start, end_idx + 1):
+        if _bounded(text, start, end_idx + 1):
+            hits.append((start, -(end_idx + 1), word, tags))
+    # A word inside a longer one is not a word of its own: "plagiarism" in "plagiarism-free".
+    hits.sort()
+    found: dict[tuple[str, str], dict[int, list[str]]] = {}
+    reach = -1
+    for start, neg_end, word, tags in hits:
+        if -neg_end <= reach:
             continue
+        reach = -neg_end
         i = max(0, bisect.bisect_right(ctx.sentence_starts, start) - 1)
         for tag in tags:
             found.setdefault(tag, {}).setdefault(i, []).append(word)
@@ -120,6 +137,7 @@ class _Page:
     sales: dict[int, list[str]]  # sentence index -> sales words there
     plain: dict[int, int]  # sentence index -> candidates of the trade there that are not ambiguous terms
     about: str | None  # why the page is about the trade without selling it, or None
+    calls: frozenset[int] = frozenset()  # sentences that call to action or make a numbered offer
 
 
 def _pages(ctx: DocContext, scored: list[Scored], trades: dict[str, TradeRules]) -> dict[str, _Page]:
@@ -149,8 +167,30 @@ def _pages(ctx: DocContext, scored: list[Scored], trades: dict[str, TradeRules])
                 f"the page is about {trade} ({n_legit} sentences on it: {', '.join(sample)}) "
                 f"and {sells} on the page sells it"
             )
-        out[trade] = _Page(legit, sales, plain.get(trade, {}), about)
+        calls = frozenset(
+            i
+            for i, ws in sales.items()
+            if any(w in trades[trade].calls for w in ws) or _offer(ctx, i, ws)
+        )
+        out[trade] = _Page(legit, sales, plain.get(trade, {}), about, calls)
     return out
+
+
+# A number right before a sales word makes an offer: "500 Freispiele", "200% bonus", "100 free spins".
+_OFFER_NUMBER = re.compile(r"\d[\d.,]*\s*%?\s*(?:[^\W\d_]+\s+)?$")
+
+
+def _offer(ctx: DocContext, i: int, words: list[str]) -> bool:
+    text = ctx.view.text
+    starts = ctx.sentence_starts
+    lo = starts[i] if i < len(starts) else 0
+    hi = starts[i + 1] if i + 1 < len(starts) else len(text)
+    low = text[lo:hi].lower()
+    for w in set(words):
+        pos = low.find(w)
+        if pos > 0 and _OFFER_NUMBER.search(low, max(0, pos - 24), pos):
+            return True
+    return False
 
 
 def _sentence_index(ctx: DocContext, pos: int) -> int:
@@ -193,11 +233,13 @@ def _legit_use(
             return (
                 f"'{c.url}' is the address of '{c.term}' as the page names it (a product name, not the trade)"
             )
-    if any(f.get(k) for k in _SELLING) or c.template or f.get("commercial", 0) >= _SALES_PHRASE:
+    if any(f.get(k) for k in _SELLING) or c.template:
         return None
-    if (
-        i in page.sales and i not in page.legit
-    ):  # (a sentence that warns against signing up reports, not sells)
+    if f.get("commercial", 0) >= _SALES_PHRASE and not _described(c, i, page, rules):
+        return None
+    # A sales sentence sells (one that also warns against signing up reports, not sells); on a page
+    # about the trade only a call to action does: a harm report describes bonuses and free spins.
+    if i in page.sales and i not in page.legit and (page.about is None or _calls(page, i, rules)):
         return None
     kw = kw_raw.lower()
     # Another candidate of the trade in the sentence, not itself an ambiguous term, is a co-term.
@@ -209,6 +251,22 @@ def _legit_use(
     if i in page.legit:
         return f"its sentence is about {rules.trade}, not selling it: {', '.join(sorted(set(page.legit[i]))[:3])}"
     return None
+
+
+def _calls(page: _Page, i: int, rules: TradeRules) -> bool:
+    return i in page.calls
+
+
+def _described(c, i: int, page: _Page, rules: TradeRules) -> bool:
+    """A phrase with one sales word, in a sentence about the trade on a page about it: described, not
+    sold ("cheap replicas use mass-produced movements" in a guide to spotting fakes)."""
+    return (
+        page.about is not None
+        and not c.url
+        and i in page.legit
+        and not _calls(page, i, rules)
+        and len(set(c.modifiers)) + len(c.foreign) <= 1
+    )
 
 
 def _host_label(url: str, term: str) -> bool:

@@ -1,0 +1,54 @@
+"""Pages about a trade keep their mentions; the same pages with an advert pasted in do not.
+
+The fixture pages under ``fixtures/trades/`` were written for these tests: a gambling-harm guide,
+loan advice, an article on contract cheating, a guide to spotting fake watches, casino history,
+a forum's adult-content policy, a recipe that uses "slot" and "jackpot", and news reports on
+gambling arrests in Indonesian, Korean and Thai.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from spamscalpel.analyze import analyze
+from spamscalpel.types import Document
+
+FIXTURES = Path(__file__).parent / "fixtures" / "trades"
+PAGES = sorted(p.name for p in FIXTURES.glob("*.txt"))
+
+
+def _page(name: str) -> str:
+    return (FIXTURES / name).read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_a_page_about_the_trade_is_clean(name: str) -> None:
+    rep = analyze(Document(id=name, text=_page(name)))
+    assert rep.verdict == "clean", [(s.text, [e.detail for e in s.evidence][:3]) for s in rep.spans]
+
+
+_ADVERTS = {
+    "gambling_harm.txt": ("gambling", "Daftar sekarang di situs slot gacor hari ini, bonus new member 100%! "),
+    "loan_advice.txt": ("loans", "Apply now for instant payday loans online with no credit check and get cash today. "),
+    "essay_integrity.txt": ("essay", "Order now: cheap essay writing service, plagiarism-free papers, 24/7 support! "),
+    "fake_watches.txt": ("replica", "Buy cheap replica rolex watches online with free shipping, order now! "),
+}
+
+
+@pytest.mark.parametrize("name", sorted(_ADVERTS))
+def test_an_advert_pasted_into_the_page_is_found(name: str) -> None:
+    category, advert = _ADVERTS[name]
+    text = _page(name)
+    cut = text.index("\n\n", 200) + 2
+    doc = text[:cut] + advert + text[cut:]
+    rep = analyze(Document(id=name, text=doc))
+    assert rep.is_spam
+    assert any(sp.category == category and cut <= sp.start < cut + len(advert) for sp in rep.spans)
+
+
+def test_a_numbered_offer_sells_even_on_a_page_about_gambling() -> None:
+    text = _page("gambling_harm.txt") + "\nOur casino pick: 500 free spins and a 200% bonus on your first deposit.\n"
+    rep = analyze(Document(id="t", text=text))
+    assert rep.is_spam
