@@ -101,13 +101,14 @@ def spam_page_evidence(view: TextView, scored: list[Scored], kept: list[Scored])
 
 # A synonym spinner that picks WordNet senses leaves their tags glued to words: "both(prenominal)",
 # "up to(p)", "rude(a)". "(s)" is left out: "word(s)" is ordinary English.
-_SPINNER_TAG = re.compile(r"(?<=[^\W\d_])\((prenominal|postnominal|p|a|ip)\)")
+# The pattern starts with a literal, so the engine skips ahead to each "(" (no lookbehind per position).
+_SPINNER_TAG = re.compile(r"\((prenominal|postnominal|p|a|ip)\)")
 _SPINNER_MIN = 3
 
 
 def spinner_evidence(text: str) -> list[Evidence]:
     """A page run through a synonym spinner: three of its sense tags or more, one a full tag name."""
-    tags = [m for m in _SPINNER_TAG.finditer(text)]
+    tags = [m for m in _SPINNER_TAG.finditer(text) if m.start() > 0 and text[m.start() - 1].isalpha()]
     if len(tags) < _SPINNER_MIN or not any(m.group(1).endswith("nominal") for m in tags):
         return []
     shown = ", ".join(f"'{text[max(0, m.start() - 12) : m.end()].split()[-1]}'" for m in tags[:3])
