@@ -218,3 +218,36 @@ def test_rebuild_reproduces_shipped_file(tmp_path: Path) -> None:
     # The common-word list is written beside the lexicon (detect/patterns.py reads it).
     common = tmp_path / "common_words.txt.gz"
     assert common.read_bytes() == (DATA_PATH.parent / "common_words.txt.gz").read_bytes()
+
+
+def _curated_terms() -> list[tuple[str, str]]:
+    """(file, term) for every curated spam term, language files included."""
+    from spamscalpel.lexicon.build import CURATED_DIR
+
+    skip = {"countries", "foreign_modifiers", "medical_context", "modifiers", "stop_terms", "templates"}
+    out = []
+    for path in sorted(CURATED_DIR.rglob("*.txt")):
+        if path.stem in skip:
+            continue
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if not line.strip() or line.startswith("#"):
+                continue
+            cols = line.split("\t")
+            if path.parent.name == "lang":
+                if cols[0] == "term":
+                    out.append((path.name, cols[1]))
+            else:
+                out.append((path.name, cols[0]))
+    return out
+
+
+def test_every_curated_term_is_found_in_running_text() -> None:
+    """A key folds exactly as text does: Thai "ต่ำ" (sara am) once became two chars in keys only."""
+    from spamscalpel.detect.keywords import candidates_for
+
+    missing = [
+        (name, term)
+        for name, term in _curated_terms()
+        if not candidates_for(f"Hello there. {term} is here.")[1]
+    ]
+    assert not missing, missing[:20]

@@ -12,7 +12,6 @@ import functools
 import gzip
 import json
 import re
-import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -51,7 +50,9 @@ def fold_key(text: str) -> str:
     """Fold a term exactly the way the normalizer folds text (accents, look-alikes, case), single spaces."""
     from ..normalize import normalize  # late: the normalizer is heavier than this module
 
-    text = unicodedata.normalize("NFKC", text).translate(_INVISIBLE)
+    # No NFKC of the whole term first: the normalizer applies NFKC per character cluster and keeps
+    # what it must (Thai sara am, "ต่ำ", stays one char), and a key must fold exactly as text does.
+    text = text.translate(_INVISIBLE)
     return _SPACE_RE.sub(" ", normalize(text).text).strip()
 
 
