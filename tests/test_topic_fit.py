@@ -2,8 +2,9 @@
 
 The fixture pages under ``fixtures/trades/`` were written for these tests: a gambling-harm guide,
 loan advice, an article on contract cheating, a guide to spotting fake watches, casino history,
-a forum's adult-content policy, a recipe that uses "slot" and "jackpot", and news reports on
-gambling arrests in Indonesian, Korean and Thai.
+a forum's adult-content policy, a recipe that uses "slot" and "jackpot", news reports on
+gambling arrests and harm in Indonesian, Korean, Thai, Spanish, Russian, Vietnamese, Japanese,
+Chinese, Turkish and Polish, and a German consumer warning about loans.
 """
 
 from __future__ import annotations
@@ -34,6 +35,10 @@ _ADVERTS = {
     "loan_advice.txt": ("loans", "Apply now for instant payday loans online with no credit check and get cash today. "),
     "essay_integrity.txt": ("essay", "Order now: cheap essay writing service, plagiarism-free papers, 24/7 support! "),
     "fake_watches.txt": ("replica", "Buy cheap replica rolex watches online with free shipping, order now! "),
+    "de_loans.txt": ("loans", "Jetzt beantragen: Kredit ohne Schufa, sofort aufs Konto! "),
+    "pl_gambling.txt": ("gambling", "Zagraj teraz w kasyno online, darmowe spiny i bonus bez depozytu! "),
+    "tr_gambling.txt": ("gambling", "Deneme bonusu veren siteler: hemen üye ol, bedava bonus al! "),
+    "es_gambling.txt": ("gambling", "Regístrate en el mejor casino online y consigue giros gratis hoy. "),
 }
 
 
@@ -41,7 +46,7 @@ _ADVERTS = {
 def test_an_advert_pasted_into_the_page_is_found(name: str) -> None:
     category, advert = _ADVERTS[name]
     text = _page(name)
-    cut = text.index("\n\n", 200) + 2
+    cut = text.index("\n\n", min(200, text.index("\n\n"))) + 2
     doc = text[:cut] + advert + text[cut:]
     rep = analyze(Document(id=name, text=doc))
     assert rep.is_spam

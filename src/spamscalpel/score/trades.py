@@ -170,11 +170,17 @@ def _pages(ctx: DocContext, scored: list[Scored], trades: dict[str, TradeRules])
         calls = frozenset(
             i
             for i, ws in sales.items()
-            if any(w in trades[trade].calls for w in ws) or _offer(ctx, i, ws)
+            if any(w in trades[trade].calls for w in ws)
+            or _offer(ctx, i, ws)
+            or len(ws) + plain.get(trade, {}).get(i, 0) >= _PACKED
         )
         out[trade] = _Page(legit, sales, plain.get(trade, {}), about, calls)
     return out
 
+
+# A sentence this packed with the trade's terms and sales words is an advert on any page:
+# "Zagraj teraz w kasyno online, darmowe spiny i bonus bez depozytu!".
+_PACKED = 4
 
 # A number right before a sales word makes an offer: "500 Freispiele", "200% bonus", "100 free spins".
 _OFFER_NUMBER = re.compile(r"\d[\d.,]*\s*%?\s*(?:[^\W\d_]+\s+)?$")
