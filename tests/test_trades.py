@@ -180,3 +180,24 @@ def test_jsonl_source_url_is_the_page_url(tmp_path: Path, capsys) -> None:
     row = json.loads(capsys.readouterr().out.splitlines()[0])
     assert row["verdict"] == "spam_page"
     assert any(e["kind"] == "address_sells" for e in row["evidence"])
+
+
+def test_markup_printed_by_php_echo_is_parsed_in_place() -> None:
+    raw = (
+        "<?php /* footer */ ?>\n<footer><p>Hillside Plumbing, 12 Mill Lane.</p></footer>\n"
+        "<?php echo '<div style=\"display:none\"><a href=\"https://s.example/\">slot gacor</a> "
+        "<a href=\"https://b.example/\">judi bola online</a></div>'; $year = 'plain'; ?>\n</body></html>\n"
+    )
+    out = neutralize_source(raw)
+    assert len(out) == len(raw) and "echo" not in out and "plain" not in out
+    rep = analyze(Document(id="t", text=raw, format="html"))
+    (span,) = rep.spans
+    assert span.text.startswith('<div style="display:none">') and span.text.endswith("</div>")
+    assert raw[span.start : span.end] == span.text
+
+
+def test_escaped_quotes_in_an_echo_keep_their_length() -> None:
+    raw = '<?php echo "<a href=\\"https://x.example/\\">cheap viagra</a>"; ?>'
+    out = neutralize_source(raw)
+    assert len(out) == len(raw)
+    assert '<a href= "https://x.example/ ">cheap viagra</a>' in out

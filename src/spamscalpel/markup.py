@@ -34,6 +34,35 @@ def _blank(m: re.Match[str]) -> str:
     return re.sub(r"[^\n]", " ", s)
 
 
+# A string literal in server code, and a sign that it prints markup: ``echo '<div ...><a ...>'``.
+_STRING_LITERAL = re.compile(r"'(?:[^'\\\n]|\\.){0,20000}'|\"(?:[^\"\\\n]|\\.){0,20000}\"")
+_PRINTS_MARKUP = re.compile(r"<(?:[a-zA-Z][a-zA-Z0-9]*\b|/[a-zA-Z])")
+_LITERAL_ESCAPES = re.compile(r"\\([\"'\\nrt$])")
+
+
+def _blank_code(m: re.Match[str]) -> str:
+    """A code block blanked, except the markup its string literals print (what the page shows).
+
+    Injected links often sit in an ``echo '<div style="display:none"><a href=...>'`` of a hacked
+    theme; the literal's text is kept in place (its quotes and escapes become spaces, the same
+    length), so the HTML parser sees the block the file prints.
+    """
+    code = m.group(0)
+    if "<" not in code[2:]:
+        return _blank(m)
+    out: list[str] = []
+    pos = 0
+    for lit in _STRING_LITERAL.finditer(code):
+        body = lit.group(0)[1:-1]
+        if not _PRINTS_MARKUP.search(body):
+            continue
+        out.append(re.sub(r"[^\n]", " ", code[pos : lit.start()]))
+        out.append(" " + _LITERAL_ESCAPES.sub(lambda e: " " + (e.group(1) if e.group(1) in "\"'$" else " "), body) + " ")
+        pos = lit.end()
+    out.append(re.sub(r"[^\n]", " ", code[pos:]))
+    return "".join(out)
+
+
 def neutralize_source(raw: str) -> str:
     """``raw`` with source-file syntax blanked, the same length, so HTML parsing sees the markup.
 
@@ -43,7 +72,7 @@ def neutralize_source(raw: str) -> str:
     """
     out = raw
     if _CODE_HINT.search(out):
-        out = _CODE_BLOCKS.sub(_blank, out)
+        out = _CODE_BLOCKS.sub(_blank_code, out)
         out = _TEMPLATE_TAGS.sub(_blank, out)
     if len(_ESCAPED_ATTR.findall(out, 0, 200_000)) >= 2:
         out = _ESCAPES.sub(lambda m: _ESCAPE_AS[m.group(1)], out)
