@@ -4,7 +4,8 @@ The fixture pages under ``fixtures/trades/`` were written for these tests: a gam
 loan advice, an article on contract cheating, a guide to spotting fake watches, casino history,
 a forum's adult-content policy, a recipe that uses "slot" and "jackpot", news reports on
 gambling arrests and harm in Indonesian, Korean, Thai, Spanish, Russian, Vietnamese, Japanese,
-Chinese, Turkish and Polish, and a German consumer warning about loans.
+Chinese, Turkish and Polish, a German consumer warning about loans, a hotel review with a casino floor, poker strategy, bank
+loan rates, a homage watch review, essay-writing tips and a sexual-health page.
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ _ADVERTS = {
     "pl_gambling.txt": ("gambling", "Zagraj teraz w kasyno online, darmowe spiny i bonus bez depozytu! "),
     "tr_gambling.txt": ("gambling", "Deneme bonusu veren siteler: hemen üye ol, bedava bonus al! "),
     "es_gambling.txt": ("gambling", "Regístrate en el mejor casino online y consigue giros gratis hoy. "),
+    "casino_hotel.txt": ("gambling", "Play online casino slots with free spins and a welcome bonus at our site today. "),
 }
 
 
@@ -57,3 +59,10 @@ def test_a_numbered_offer_sells_even_on_a_page_about_gambling() -> None:
     text = _page("gambling_harm.txt") + "\nOur casino pick: 500 free spins and a 200% bonus on your first deposit.\n"
     rep = analyze(Document(id="t", text=text))
     assert rep.is_spam
+
+
+def test_a_keyword_list_of_games_is_not_a_description() -> None:
+    text = _page("casino_hotel.txt")
+    cut = text.index("\n\n") + 2
+    doc = text[:cut] + "casino roulette blackjack poker slots bingo baccarat " + text[cut:]
+    assert analyze(Document(id="t", text=doc)).is_spam

@@ -24,7 +24,7 @@ import bisect
 import functools
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import ahocorasick
@@ -50,7 +50,8 @@ class TradeRules:
     domain: tuple[str, ...] = ()
     topic: frozenset[str] = frozenset()  # words of the trade's subject, for prose about it (blocks.py)
     brands: tuple[str, ...] = ()
-    calls: frozenset[str] = frozenset()  # the sales words that call to action (all of them if unset)  # regexes of shop names ("agen228"), matched on whole link anchors
+    calls: frozenset[str] = frozenset()  # the sales words that call to action (all of them if unset)
+    generic: frozenset[str] = frozenset()  # names of the trade's venues and games ("roulette")  # regexes of shop names ("agen228"), matched on whole link anchors
 
 
 @functools.cache
@@ -70,6 +71,7 @@ def load_trades() -> dict[str, TradeRules]:
                 frozenset(w.lower() for w in d.get("topic", [])),
                 tuple(d.get("brands", [])),
                 frozenset(w.lower() for w in d.get("calls", d.get("sales", []))),
+                frozenset(w.lower() for w in d.get("generic", [])),
             )
             for pattern in rules.brands:
                 re.compile(pattern)
@@ -138,12 +140,14 @@ class _Page:
     plain: dict[int, int]  # sentence index -> candidates of the trade there that are not ambiguous terms
     about: str | None  # why the page is about the trade without selling it, or None
     calls: frozenset[int] = frozenset()  # sentences that call to action or make a numbered offer
+    generic: dict[int, list[tuple[int, int]]] = field(default_factory=dict)  # sentence -> generic names
 
 
 def _pages(ctx: DocContext, scored: list[Scored], trades: dict[str, TradeRules]) -> dict[str, _Page]:
     words = sentence_words(ctx)
     mentions: dict[str, set[int]] = {}
     plain: dict[str, dict[int, int]] = {}
+    generic: dict[str, dict[int, list[tuple[int, int]]]] = {}
     for s in scored:
         c = s.candidate
         rules = trades.get(c.category)
@@ -151,6 +155,8 @@ def _pages(ctx: DocContext, scored: list[Scored], trades: dict[str, TradeRules])
             continue
         i = _sentence_index(ctx, c.kw_start)
         mentions.setdefault(c.category, set()).add(i)
+        if c.term in rules.generic and not c.modifiers and not c.foreign and len(c.keywords) <= 1:
+            generic.setdefault(c.category, {}).setdefault(i, []).append((c.kw_start, c.kw_end))
         if c.term not in rules.ambiguous:
             counts = plain.setdefault(c.category, {})
             counts[i] = counts.get(i, 0) + 1
@@ -174,7 +180,7 @@ def _pages(ctx: DocContext, scored: list[Scored], trades: dict[str, TradeRules])
             or _offer(ctx, i, ws)
             or len(ws) + plain.get(trade, {}).get(i, 0) >= _PACKED
         )
-        out[trade] = _Page(legit, sales, plain.get(trade, {}), about, calls)
+        out[trade] = _Page(legit, sales, plain.get(trade, {}), about, calls, generic.get(trade, {}))
     return out
 
 
@@ -256,7 +262,33 @@ def _legit_use(
         return page.about
     if i in page.legit:
         return f"its sentence is about {rules.trade}, not selling it: {', '.join(sorted(set(page.legit[i]))[:3])}"
+    if _describes_venue(c, rules, i, page, ctx):
+        return f"'{kw}' is one of the {rules.trade} venues or games a sentence describes, selling none of them"
     return None
+
+
+_VENUE_SENTENCE_WORDS = 10  # a description is a sentence, not a keyword list, and its names are
+# under 30% of its words
+
+
+def _describes_venue(c, rules: TradeRules, i: int, page: _Page, ctx: DocContext) -> bool:
+    """A sentence naming two of the trade's venues or games with no sales word: "the casino floor has
+    1,500 slot machines and forty tables for blackjack and roulette" in a hotel review."""
+    names = page.generic.get(i, [])
+    if (c.kw_start, c.kw_end) not in names or i in page.sales or len(names) < 2:
+        return False
+    text = ctx.view.text
+    starts = ctx.sentence_starts
+    lo = starts[i] if i < len(starts) else 0
+    hi = starts[i + 1] if i + 1 < len(starts) else len(text)
+    n_words = len(text[lo:hi].split())
+    if n_words < _VENUE_SENTENCE_WORDS or 10 * sum(len(text[a:b].split()) for a, b in names) > 3 * n_words:
+        return False
+    # Names back to back ("casino roulette blackjack") are a keyword list, not a description.
+    return not any(
+        (b <= c.kw_start and not text[b : c.kw_start].strip()) or (c.kw_end <= a and not text[c.kw_end : a].strip())
+        for a, b in names
+    )
 
 
 def _calls(page: _Page, i: int, rules: TradeRules) -> bool:
