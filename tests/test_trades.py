@@ -201,3 +201,20 @@ def test_escaped_quotes_in_an_echo_keep_their_length() -> None:
     out = neutralize_source(raw)
     assert len(out) == len(raw)
     assert '<a href= "https://x.example/ ">cheap viagra</a>' in out
+
+
+@pytest.mark.parametrize(
+    ("inserted", "category", "phrase"),
+    [
+        ("same day payday loans", "loans", "same day payday loans"),
+        ("meet hot singles tonight", "adult", "meet hot singles"),
+        ("replica omega watches", "replica", "replica omega"),
+    ],
+)
+def test_trade_phrases_inserted_mid_sentence(inserted: str, category: str, phrase: str) -> None:
+    text = (
+        "The harbour committee met on Tuesday to discuss the new moorings. "
+        f"The moorings {inserted} will be ready in May. Members agreed to repaint the slipway."
+    )
+    rep = analyze(Document(id="t", text=text))
+    assert any(sp.category == category and phrase in sp.text for sp in rep.spans), rep.spans
