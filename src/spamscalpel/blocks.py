@@ -101,6 +101,7 @@ def grow_blocks(
         return spans
     text = view.text
     para = "\n" if view.is_html else "\n\n"
+    breaks = [m.start() for m in re.finditer("(?=" + re.escape(para) + ")", text)]  # overlapping, as find()
     other_starts = sorted(c.start for c in others if c.category == "pharma")
     weak_starts = sorted(c.start for c in others)
     out: list[Span] = []
@@ -121,12 +122,16 @@ def grow_blocks(
             end -= 1
         # A block stands apart from the page: it starts or ends a paragraph, or it was pasted into a
         # sentence of the page (glued on at the start, or the page's sentence running on after it).
-        head = text[:start].rstrip(" \t")
-        tail = text[end:].lstrip(" \t")
+        h = start  # the text before the block, spaces and tabs skipped (no slice of the whole page)
+        while h > 0 and text[h - 1] in " \t":
+            h -= 1
+        t = end
+        while t < len(text) and text[t] in " \t":
+            t += 1
         head_glued = glued > start
-        head_apart = not head or head.endswith("\n") or head_glued
-        tail_glued = tail[:1].islower()
-        tail_apart = not tail or tail[0] == "\n" or tail_glued
+        head_apart = h == 0 or text[h - 1] == "\n" or head_glued
+        tail_glued = text[t : t + 1].islower()
+        tail_apart = t == len(text) or text[t] == "\n" or tail_glued
         apart = head_apart and tail_apart
         start = glued
         lo, hi = bisect.bisect_left(other_starts, start), bisect.bisect_left(other_starts, end)
@@ -137,10 +142,11 @@ def grow_blocks(
         # every paragraph has two, and an ordinary paragraph full of anchors would be cut whole.
         # A run of one product needs the paste and three sentences or more: a spun block can push
         # a single drug, while one drug rotated through the page's own sentences is never glued on.
-        p0 = text.rfind(para, 0, start)
-        para_start = p0 + len(para) if p0 >= 0 else 0
-        para_end = text.find(para, end)
-        para_end = len(text) if para_end < 0 else para_end
+        # Paragraph edges from the page's break positions, found once (not a search to the page's ends).
+        k = bisect.bisect_right(breaks, start - len(para)) - 1
+        para_start = breaks[k] + len(para) if k >= 0 else 0
+        k = bisect.bisect_left(breaks, end)
+        para_end = breaks[k] if k < len(breaks) else len(text)
         fills = (end - glued) >= _BLOCK_PARA_SHARE * max(1, para_end - para_start)
         pasted = head_glued or tail_glued
         one_side = pasted or ((head_apart or tail_apart) and fills)
@@ -166,7 +172,8 @@ def grow_blocks(
         # injection whatever its sentences say.
         if sum(sp.source == "link" for _, _, sp in run) >= _BLOCK_MIN_SPANS and apart and fills:
             big = True
-        if para in text[start:end]:  # a block never crosses a paragraph
+        k = bisect.bisect_left(breaks, start)
+        if k < len(breaks) and breaks[k] + len(para) <= end:  # a block never crosses a paragraph
             big = apart = False
         if big or (len(run) == 2 and apart and pasted and drug_prose):
             best = max((sp for _, _, sp in run), key=lambda sp: sp.score)
@@ -287,30 +294,39 @@ _ELEMENT_PAGE_SHARE = 0.6  # an element holding more of the page than this is th
 _WORDS_PER_LINK = 15  # an element with a link every this many words or fewer is a link farm
 _PAGE_TAGS = frozenset({"html", "body", "main", "article"})  # never a block: the page itself
 _RUN_GAP = 400  # view characters between two links of one list, at most
-_VOID = frozenset("area base br col embed hr img input link meta param source track wbr".split())
-_ANY_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)\b[^<>]*?(/?)>")
 _LIST_JUNK = re.compile(r"[\s|,;·•\-–—/]*")
 _WINDOW = 20_000
 
 
 def enclosing_element(raw: str, pos: int) -> tuple[str, int, int] | None:
-    """``(tag, start, end)`` of the innermost element (other than a link) open at raw ``pos``."""
-    from .markup import element_bounds
+    """``(tag, start, end)`` of the innermost element (other than a link) open at raw ``pos``.
 
+    Walks back from ``pos`` over the tags of at most ``_WINDOW`` characters (from the document's
+    tag index, built once), counting each tag's closings against its openings.
+    """
+    from .markup import element_bounds, tokens_for
+
+    starts, ends, info, match = tokens_for(raw).all_tags()
+    lo = bisect.bisect_left(starts, max(0, pos - _WINDOW))
+    k = bisect.bisect_right(ends, pos) - 1
     depth: dict[str, int] = {}
-    for m in reversed(list(_ANY_TAG.finditer(raw, max(0, pos - _WINDOW), pos))):
-        tag = m.group(2).lower()
-        if tag in _VOID or m.group(3):
-            continue
-        if m.group(1):
+    while k >= lo:
+        tag, kind = info[k]
+        if kind == -1:
+            j = match[k]
+            if j >= lo:  # a closed element before pos: skip it whole
+                k = j - 1
+                continue
             depth[tag] = depth.get(tag, 0) + 1
-        elif depth.get(tag):
-            depth[tag] -= 1
-        elif tag != "a":
-            bounds = element_bounds(raw, pos, pos, tag)
-            if bounds is None or bounds[0] != m.start():
-                return None
-            return tag, bounds[0], bounds[1]
+        elif kind == 1:
+            if depth.get(tag):
+                depth[tag] -= 1
+            elif tag != "a":
+                bounds = element_bounds(raw, pos, pos, tag)
+                if bounds is None or bounds[0] != starts[k]:
+                    return None
+                return tag, bounds[0], bounds[1]
+        k -= 1
     return None
 
 
@@ -458,7 +474,6 @@ def _element_blocks(doc: Document, view: TextView, links: list[Span], container)
 # or a digit. Line breaks are not sentence ends here: HTML source wraps its paragraphs anywhere.
 _PROSE_BREAK = re.compile(r"(?<=[.!?])[\"'”’)]*\s+(?=[\"'“‘(]?[A-Z0-9])")
 _PROSE_MIN_SENTENCES = 3
-_PROSE_WINDOW = 4000  # how far a plain-text paragraph is looked for on each side of a span
 _PROSE_PAGE_SHARE = 0.15  # the rest of the page uses the trade's words in fewer sentences than this
 _LETTERS = re.compile(r"[^\W\d_]+")
 
@@ -481,18 +496,42 @@ def _prose_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return [(a, b) for a, b in out if text[a:b].strip()]
 
 
-def _paragraph(doc: Document, view: TextView, sp: Span) -> tuple[int, int]:
-    """The view range of the paragraph holding span ``sp``: its block element, or its blank-line block."""
-    text = view.text
-    vs, ve = to_view(view, sp.start, sp.end)
-    if view.is_html:
-        el = enclosing_element(doc.text, sp.start)
-        if el is not None and el[0] not in _PAGE_TAGS and el[2] >= sp.end:
-            return to_view(view, el[1], el[2])
-        return vs, ve
-    p0 = text.rfind("\n\n", max(0, vs - _PROSE_WINDOW), vs)
-    p1 = text.find("\n\n", ve, ve + _PROSE_WINDOW)
-    return (p0 + 2 if p0 >= 0 else max(0, vs - _PROSE_WINDOW)), (min(len(text), ve + _PROSE_WINDOW) if p1 < 0 else p1)
+class _Paragraphs:
+    """The paragraph holding each span, each found once: a block element in HTML, blank lines in text."""
+
+    def __init__(self, doc: Document, view: TextView):
+        self.doc, self.view = doc, view
+        self.found: list[tuple[int, int]] = []  # view ranges of the elements found so far, sorted
+        self.breaks = [] if view.is_html else [m.start() for m in re.finditer(r"\n\n", view.text)]
+
+    def of(self, sp: Span) -> tuple[int, int]:
+        vs, ve = to_view(self.view, sp.start, sp.end)
+        if not self.view.is_html:
+            i = bisect.bisect_right(self.breaks, vs - 2)
+            p0 = self.breaks[i - 1] + 2 if i else 0
+            p1 = self.breaks[i] if i < len(self.breaks) else len(self.view.text)
+            return p0, max(p1, ve)
+        k = bisect.bisect_right(self.found, (vs, len(self.view.text) + 1)) - 1
+        if k >= 0 and self.found[k][0] <= vs and ve <= self.found[k][1]:
+            return self.found[k]  # a later span in an element already found (no second tag scan)
+        el = enclosing_element(self.doc.text, sp.start)
+        if el is None or el[0] in _PAGE_TAGS or el[2] < sp.end:
+            return vs, ve
+        rng = to_view(self.view, el[1], el[2])
+        bisect.insort(self.found, rng)
+        return rng
+
+
+def _runs(hits: list[bool]) -> tuple[list[int], list[int]]:
+    """For each sentence, the first and last index of the run of topic sentences around it."""
+    lo, hi = list(range(len(hits))), list(range(len(hits)))
+    for k in range(1, len(hits)):
+        if hits[k] and hits[k - 1]:
+            lo[k] = lo[k - 1]
+    for k in range(len(hits) - 2, -1, -1):
+        if hits[k] and hits[k + 1]:
+            hi[k] = hi[k + 1]
+    return lo, hi
 
 
 class _PageTopic:
@@ -526,27 +565,27 @@ def trade_prose(doc: Document, view: TextView, spans: list[Span]) -> list[Span]:
     trades = load_trades()
     text = view.text
     pages: dict[str, _PageTopic] = {}
-    paragraphs: dict[tuple[int, int, str], tuple[list[tuple[int, int]], list[bool]]] = {}
+    paragraphs: dict[tuple[int, int, str], tuple[list[tuple[int, int]], list[bool], list[int], list[int]]] = {}
+    where = _Paragraphs(doc, view)
     grown: list[Span] = []
     for sp in spans:
         rules = trades.get(sp.category)
         if rules is None or not rules.topic or (grown and sp.end <= grown[-1].end):
             continue
-        p0, p1 = _paragraph(doc, view, sp)
+        p0, p1 = where.of(sp)
         key = (p0, p1, sp.category)
         if key not in paragraphs:  # each paragraph is split and read once, however many spans it holds
             sents = _prose_sentences(text, p0, p1)
-            paragraphs[key] = sents, [_topic_hit(text[a:b], rules.topic) for a, b in sents]
-        sents, hits = paragraphs[key]
+            hits = [_topic_hit(text[a:b], rules.topic) for a, b in sents]
+            paragraphs[key] = (sents, hits, *_runs(hits))
+        sents, hits, run_lo, run_hi = paragraphs[key]
         vs, _ = to_view(view, sp.start, sp.end)
         k = bisect.bisect_right(sents, (vs, len(text) + 1)) - 1
         if k < 0 or not sents[k][0] <= vs < sents[k][1]:
             continue
-        i = j = k
-        while i > 0 and hits[i - 1]:
-            i -= 1
-        while j + 1 < len(sents) and hits[j + 1]:
-            j += 1
+        # The link's sentence and the runs of topic sentences on either side of it.
+        i = run_lo[k - 1] if k > 0 and hits[k - 1] else k
+        j = run_hi[k + 1] if k + 1 < len(sents) and hits[k + 1] else k
         if j - i + 1 < _PROSE_MIN_SENTENCES:
             continue
         a, b = sents[i][0], sents[j][1]

@@ -12,6 +12,7 @@ link to a loan company is an ordinary link.
 
 from __future__ import annotations
 
+import bisect
 import re
 from urllib.parse import unquote, urlsplit
 
@@ -106,12 +107,14 @@ def _extended_links(doc: Document, view: TextView, spans: list[Span], page_host:
     if not view.links:
         return []
     trades = load_trades()
-    reported = [to_view(view, sp.start, sp.end) for sp in spans]
+    reported = sorted((*to_view(view, sp.start, sp.end), n) for n, sp in enumerate(spans))
+    starts = [a for a, _, _ in reported]
     spam_hosts: dict[str, Span] = {}
     inside: list[Link] = []
     for link in view.links:
         host = link_domain(link.href)
-        owner = next((sp for sp, (a, b) in zip(spans, reported, strict=True) if a <= link.start < b), None)
+        k = bisect.bisect_right(starts, link.start) - 1
+        owner = spans[reported[k][2]] if k >= 0 and link.start < reported[k][1] else None
         if owner is not None:
             if host and host != page_host:
                 spam_hosts.setdefault(host, owner)

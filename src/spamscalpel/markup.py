@@ -13,6 +13,7 @@ caller's text.
 
 from __future__ import annotations
 
+import bisect
 import re
 
 _WINDOW = 20_000  # how far to look for an element's start or end tag
@@ -93,42 +94,116 @@ def _tags(tag: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
     return _TAG_CACHE[tag]
 
 
+VOID_TAGS = frozenset("area base br col embed hr img input link meta param source track wbr".split())
+# Any start or end tag: closing slash, name, self-closing slash.
+ANY_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)\b[^<>]*?(/?)>")
+
+
+class _Tokens:
+    """Tag positions of one raw document, found in one pass per tag name (not per query).
+
+    Queries keep the window semantics of a scan of ``raw[lo:hi]``: a token counts when it lies
+    wholly inside the window.
+    """
+
+    def __init__(self, raw: str):
+        self.raw = raw
+        self._by_tag: dict[str, tuple[list[int], list[int], list[int], list[int]]] = {}
+        self._all: tuple[list[int], list[int], list[tuple[str, int]], list[int]] | None = None
+
+    def all_tags(self) -> tuple[list[int], list[int], list[tuple[str, int]], list[int]]:
+        """Every tag of the document (``ANY_TAG``), in order: starts, ends, (lower-case name, kind)
+        with kind 1 for an opening tag, -1 for a closing one and 0 for a void or self-closed one,
+        and for each closing tag the index of the opening tag it closes (-1 if none)."""
+        if self._all is None:
+            starts: list[int] = []
+            ends: list[int] = []
+            info: list[tuple[str, int]] = []
+            match: list[int] = []
+            open_at: dict[str, list[int]] = {}
+            for k, m in enumerate(ANY_TAG.finditer(self.raw)):
+                name = m.group(2).lower()
+                kind = 0 if name in VOID_TAGS or m.group(3) else (-1 if m.group(1) else 1)
+                starts.append(m.start())
+                ends.append(m.end())
+                info.append((name, kind))
+                stack = open_at.setdefault(name, [])
+                if kind == 1:
+                    stack.append(k)
+                    match.append(-1)
+                else:
+                    match.append(stack.pop() if kind == -1 and stack else -1)
+            self._all = (starts, ends, info, match)
+        return self._all
+
+    def of(self, tag: str) -> tuple[list[int], list[int], list[int], list[int]]:
+        """(opener starts, opener ends, closer starts, closer ends) of ``tag``, in order."""
+        if tag not in self._by_tag:
+            opener, closer = _tags(tag)
+            o = [(m.start(), m.end()) for m in opener.finditer(self.raw)]
+            c = [(m.start(), m.end()) for m in closer.finditer(self.raw)]
+            self._by_tag[tag] = ([x for x, _ in o], [y for _, y in o], [x for x, _ in c], [y for _, y in c])
+        return self._by_tag[tag]
+
+
+_LAST_TOKENS: list[_Tokens] = []
+
+
+def tokens_for(raw: str) -> _Tokens:
+    """The token index of ``raw``, built once while the same document is being analysed."""
+    if _LAST_TOKENS and _LAST_TOKENS[0].raw is raw:
+        return _LAST_TOKENS[0]
+    toks = _Tokens(raw)
+    _LAST_TOKENS[:] = [toks]
+    return toks
+
+
+def _inside(starts: list[int], ends: list[int], lo: int, hi: int) -> range:
+    """Indices of the tokens lying wholly inside ``[lo, hi)``."""
+    i = bisect.bisect_left(starts, lo)
+    j = bisect.bisect_right(ends, hi)
+    return range(i, max(i, j))
+
+
 def element_bounds(raw: str, rs: int, re_: int, tag: str) -> tuple[int, int] | None:
     """The raw range of the innermost ``<tag>...</tag>`` element around ``[rs, re_)``, or None.
 
     Nested elements of the same tag are counted, so ``<div><div>x</div>[spam]</div>`` finds the
     outer one. Either tag may be missing (a slice of a file that starts inside the element): the
-    side that was found is used and the other stays at the finding's edge.
+    side that was found is used and the other stays at the finding's edge. Looks at most
+    ``_WINDOW`` characters to each side; the tag positions come from a per-document index.
     """
-    opener, closer = _tags(tag.lower())
+    os_, oe, cs, ce = tokens_for(raw).of(tag.lower())
     lo = max(0, rs - _WINDOW)
-    toks = [(m.start(), 1) for m in opener.finditer(raw, lo, rs)]
-    toks += [(m.start(), -1) for m in closer.finditer(raw, lo, rs)]
-    toks.sort()
+    opens, closes = _inside(os_, oe, lo, rs), _inside(cs, ce, lo, rs)
     start = None
     depth = 0
-    for pos, kind in reversed(toks):
-        if kind == -1:
+    i, j = len(opens) - 1, len(closes) - 1
+    while i >= 0 or j >= 0:  # backwards through both kinds, latest first
+        if j >= 0 and (i < 0 or cs[closes[j]] > os_[opens[i]]):
             depth += 1
+            j -= 1
         elif depth == 0:
-            start = pos
+            start = os_[opens[i]]
             break
         else:
             depth -= 1
+            i -= 1
     hi = min(len(raw), re_ + _WINDOW)
-    toks = [(m.start(), m.end(), 1) for m in opener.finditer(raw, re_, hi)]
-    toks += [(m.start(), m.end(), -1) for m in closer.finditer(raw, re_, hi)]
-    toks.sort()
+    opens, closes = _inside(os_, oe, re_, hi), _inside(cs, ce, re_, hi)
     end = None
     depth = 0
-    for _pos, pend, kind in toks:
-        if kind == 1:
+    i = j = 0
+    while i < len(opens) or j < len(closes):  # forwards, earliest first
+        if i < len(opens) and (j >= len(closes) or os_[opens[i]] < cs[closes[j]]):
             depth += 1
+            i += 1
         elif depth == 0:
-            end = pend
+            end = ce[closes[j]]
             break
         else:
             depth -= 1
+            j += 1
     if start is None and end is None:
         return None
     return (rs if start is None else start), (re_ if end is None else end)

@@ -54,6 +54,7 @@ class TextView:
     base_url: str | None = None
     is_html: bool = False
     _region_starts: list[int] | None = None
+    _region_parents: list[int] | None = None
 
     def to_raw(self, start: int, end: int) -> tuple[int, int]:
         """Map a half-open view range to the half-open raw range that covers it."""
@@ -65,14 +66,38 @@ class TextView:
         return self.raw_starts[start], self.raw_ends[end - 1]
 
     def regions_at(self, start: int, end: int) -> list[Region]:
-        """Regions that overlap ``[start, end)``."""
+        """Regions that overlap ``[start, end)``, in (start, end) order.
+
+        Costs the regions found plus the nesting depth, not the number of regions: the regions
+        that begin before ``start`` and are still open there are walked through parent links
+        (each region's parent is the latest earlier region still open where it begins).
+        """
         if not self.regions:
             return []
         if self._region_starts is None:
-            self.regions.sort(key=lambda r: (r.start, r.end))
-            self._region_starts = [r.start for r in self.regions]
-        hi = bisect.bisect_left(self._region_starts, end)
-        return [r for r in self.regions[:hi] if r.end > start]
+            self._index_regions()
+        starts, parents, regions = self._region_starts, self._region_parents, self.regions
+        lo, hi = bisect.bisect_left(starts, start), bisect.bisect_left(starts, end)
+        found = [regions[k] for k in range(lo, hi) if regions[k].end > start]
+        k = lo - 1
+        open_before: list[Region] = []
+        while k >= 0:
+            if regions[k].end > start:
+                open_before.append(regions[k])
+            k = parents[k]
+        return open_before[::-1] + found if open_before else found
+
+    def _index_regions(self) -> None:
+        self.regions.sort(key=lambda r: (r.start, r.end))
+        self._region_starts = [r.start for r in self.regions]
+        parents: list[int] = []
+        stack: list[int] = []
+        for k, r in enumerate(self.regions):
+            while stack and self.regions[stack[-1]].end <= r.start:
+                stack.pop()
+            parents.append(stack[-1] if stack else -1)
+            stack.append(k)
+        self._region_parents = parents
 
 
 def plain_view(text: str) -> TextView:
