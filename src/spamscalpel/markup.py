@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import bisect
 import re
+import threading
 
 _WINDOW = 20_000  # how far to look for an element's start or end tag
 
@@ -146,16 +147,16 @@ class _Tokens:
         return self._by_tag[tag]
 
 
-_LAST_TOKENS: list[_Tokens] = []
+_LAST = threading.local()  # per thread: the index of the document that thread is analysing
 
 
 def tokens_for(raw: str) -> _Tokens:
     """The token index of ``raw``, built once while the same document is being analysed."""
-    if _LAST_TOKENS and _LAST_TOKENS[0].raw is raw:
-        return _LAST_TOKENS[0]
-    toks = _Tokens(raw)
-    _LAST_TOKENS[:] = [toks]
-    return toks
+    cur = getattr(_LAST, "tokens", None)
+    if cur is not None and cur.raw is raw:
+        return cur
+    cur = _LAST.tokens = _Tokens(raw)
+    return cur
 
 
 def _inside(starts: list[int], ends: list[int], lo: int, hi: int) -> range:
