@@ -57,6 +57,9 @@ class Item:
     url: str | None = None
     category: str = ""
     language: str = ""
+    # Synthetic items only: each gold span's trade, and the ids of the clean sources used.
+    span_categories: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
 
 
 # --- datasets ---------------------------------------------------------------------------------
@@ -65,7 +68,7 @@ class Item:
 def synthetic(
     n: int, seed: int = SYNTH_TEST_SEED, split: str = "test", fetched: bool = True, use_lexicon: bool = True
 ) -> list[Item]:
-    """A synthetic split as evaluation items."""
+    """A synthetic split as evaluation items (``fetched``: real-text sources and mined phrases too)."""
     from spamscalpel.synth import default_terms, generate, load_sources
 
     exs = generate(
@@ -73,9 +76,65 @@ def synthetic(
         seed,
         sources=load_sources(split=split, fetched=fetched),
         split=split,
-        terms=default_terms(use_lexicon),
+        terms=default_terms(use_lexicon, mined=fetched),
     )
-    return [Item(e.id, e.text, e.kind, tuple((s, t) for s, t, _ in e.spans), e.format) for e in exs]
+    return [
+        Item(
+            e.id,
+            e.text,
+            e.kind,
+            tuple((s, t) for s, t, _ in e.spans),
+            e.format,
+            span_categories=tuple(c for *_, c in e.spans),
+            sources=e.sources,
+        )
+        for e in exs
+    ]
+
+
+def source_shares(items: Sequence[Item], fetched: bool = True) -> dict:
+    """Each source corpus's share of the documents that have a clean side, and the real-text share.
+
+    A document counts as real text when more than half of its clean paragraphs come from a corpus
+    of real writing (Wikipedia, Brown, mail, ...) rather than the hand-written passages.
+    """
+    from spamscalpel.synth import load_sources
+    from spamscalpel.synth.sources import is_real_text
+
+    by_id = {s.id: s for s in load_sources(fetched=fetched)}
+    docs = [it for it in items if it.sources]
+    origins: dict[str, int] = {}
+    trade_negatives: dict[str, int] = {}
+    real = 0
+    for it in docs:
+        srcs = [by_id[i] for i in it.sources if i in by_id]
+        for o in sorted({s.origin for s in srcs}):
+            origins[o] = origins.get(o, 0) + 1
+        if it.kind in CLEAN_KINDS:
+            for t in sorted({s.trade for s in srcs if s.trade}):
+                trade_negatives[t] = trade_negatives.get(t, 0) + 1
+        real += 2 * sum(map(is_real_text, srcs)) > len(srcs)
+    n = len(docs)
+    return {
+        "documents": n,
+        "real_text_share": real / n if n else 0.0,
+        "origin_share": {o: k / n for o, k in sorted(origins.items(), key=lambda x: -x[1])},
+        "clean_documents_with_trade_article": dict(sorted(trade_negatives.items())),
+    }
+
+
+def trade_recall(items: Sequence[Item], preds: Sequence[Prediction]) -> dict[str, tuple[int, int]]:
+    """Per trade: (gold spans found, gold spans) on the injected documents, as span_recall counts."""
+    out: dict[str, list[int]] = {}
+    for it, pr in zip(items, preds, strict=True):
+        if it.kind != "injected" or pr.spans is None:
+            continue
+        pred = _merge(pr.spans)
+        for g, cat in zip(it.spans, it.span_categories, strict=True):
+            c = out.setdefault(cat, [0, 0])
+            c[0] += _covered(g, pred) * 2 >= (g[1] - g[0])
+            c[1] += 1
+    return {k: (v[0], v[1]) for k, v in sorted(out.items())}
 
 
 def realworld(path: Path | None = None) -> list[Item] | None:
@@ -249,8 +308,8 @@ def score(items: Sequence[Item], preds: Sequence[Prediction]) -> dict:
 # --- running and printing -------------------------------------------------------------------
 
 
-def evaluate(datasets: dict[str, list[Item]], systems: Sequence) -> dict:
-    """Run every available system on every dataset."""
+def evaluate(datasets: dict[str, list[Item]], systems: Sequence, keep: dict | None = None) -> dict:
+    """Run every available system on every dataset (predictions into ``keep[(dataset, system)]``)."""
     results: dict = {"datasets": {}, "systems": {}}
     for sysm in systems:
         why = sysm.available()
@@ -262,6 +321,8 @@ def evaluate(datasets: dict[str, list[Item]], systems: Sequence) -> dict:
                 continue
             t0 = time.perf_counter()
             preds = sysm.predict(items)
+            if keep is not None:
+                keep[(dname, sysm.name)] = preds
             m = score(items, preds)
             m["seconds"] = round(time.perf_counter() - t0, 2)
             results["datasets"][dname]["systems"][sysm.name] = m
@@ -329,6 +390,37 @@ def breakdown(datasets: dict[str, list[Item]], system) -> str:
                 cells = [m["counts"].get(k, "–") for k in SPAM_KINDS + CLEAN_KINDS]
                 cells += [m["counts"].get("spans_found", "–"), m["counts"].get("spans_correct", "–")]
                 lines.append(f"| {g} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def synthetic_tables(per_trade: dict[str, dict[str, tuple[int, int]]], shares: dict) -> str:
+    """The synthetic split's span recall per trade (one column per scorer) and its source shares."""
+    names = list(per_trade)
+    trades = sorted({t for v in per_trade.values() for t in v})
+    lines = [
+        "\n### synthetic span recall by trade\n",
+        "| trade | " + " | ".join(names) + " |",
+        "|---|" + "---|" * len(names),
+    ]
+    for t in trades:
+        cells = []
+        for n in names:
+            a, b = per_trade[n].get(t, (0, 0))
+            cells.append(f"{a / b:.3f} ({a}/{b})" if b else "–")
+        lines.append(f"| {t} | " + " | ".join(cells) + " |")
+    lines += [
+        f"\n### synthetic sources ({shares['documents']} documents with a clean side; "
+        f"real text in {shares['real_text_share']:.1%})\n",
+        "| source | share of documents |",
+        "|---|---|",
+    ]
+    lines += [f"| {o} | {v:.1%} |" for o, v in shares["origin_share"].items()]
+    neg = shares["clean_documents_with_trade_article"]
+    if neg:
+        lines.append(
+            "\nClean documents holding a real article about a trade (hard negatives): "
+            + ", ".join(f"{t} {k}" for t, k in neg.items())
+        )
     return "\n".join(lines)
 
 
@@ -425,12 +517,25 @@ def main(argv: list[str] | None = None) -> int:
     if not args.no_spamassassin:
         systems.append(SpamAssassin())
     systems += [Spamscalpel(s) for s in scorers]
-    results = evaluate(datasets, systems)
+    preds: dict = {}
+    results = evaluate(datasets, systems, preds)
+    shares = source_shares(datasets["synthetic"])
+    per_trade = {
+        sysm.name: trade_recall(datasets["synthetic"], preds[("synthetic", sysm.name)])
+        for sysm in systems
+        if ("synthetic", sysm.name) in preds and isinstance(sysm, Spamscalpel)
+    }
+    results["synthetic_by_trade"] = {
+        n: {t: f"{a}/{b}" for t, (a, b) in v.items()} for n, v in per_trade.items()
+    }
+    results["synthetic_sources"] = shares
     results["meta"] = {
         "synthetic": {"n": args.synthetic_n, "seed": args.seed, "split": "test"},
         "data_sha256": data_hashes(),
     }
-    table = markdown(results) + breakdown(datasets, Spamscalpel(scorers[0]))
+    table = (
+        markdown(results) + synthetic_tables(per_trade, shares) + breakdown(datasets, Spamscalpel(scorers[0]))
+    )
     print(table)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
