@@ -493,6 +493,19 @@ def test_source_shares_report_real_text():
     assert shares["origin_share"] == {"builtin": 1.0}
     table = bench.synthetic_tables({"s": {"gambling": (9, 10)}}, shares)
     assert "real text in 0.0%" in table and "| gambling | 0.900 (9/10) |" in table
+    # Per-trade recall counts a gold span found when half of it is covered, as span_recall does.
+    inj = bench.Item(
+        "d",
+        "aa FREE CASINO bb payday loans",
+        "injected",
+        ((3, 14), (18, 30)),
+        span_categories=("gambling", "loans"),
+        span_techniques=("between/mined", "replace/keyword"),
+    )
+    missed = {}
+    got = bench.trade_recall([inj], [bench.Prediction(True, ((18, 30),))], missed)
+    assert got == {"gambling": (0, 1), "loans": (1, 1)}
+    assert missed == {"gambling": ["between/mined: FREE CASINO"]}
 
 
 _DATA = Path(__file__).resolve().parents[1] / "bench" / "data"

@@ -60,15 +60,25 @@ class Item:
     # Synthetic items only: each gold span's trade, and the ids of the clean sources used.
     span_categories: tuple[str, ...] = ()
     sources: tuple[str, ...] = ()
+    span_techniques: tuple[str, ...] = ()
 
 
 # --- datasets ---------------------------------------------------------------------------------
 
 
 def synthetic(
-    n: int, seed: int = SYNTH_TEST_SEED, split: str = "test", fetched: bool = True, use_lexicon: bool = True
+    n: int,
+    seed: int = SYNTH_TEST_SEED,
+    split: str = "test",
+    fetched: bool = True,
+    use_lexicon: bool = True,
+    mined: bool | None = None,
 ) -> list[Item]:
-    """A synthetic split as evaluation items (``fetched``: real-text sources and mined phrases too)."""
+    """A synthetic split as evaluation items.
+
+    ``fetched``: the built real-text sources too; ``mined`` (default: as ``fetched``): the sales
+    phrases mined from spam mails as anchors too.
+    """
     from spamscalpel.synth import default_terms, generate, load_sources
 
     exs = generate(
@@ -76,7 +86,7 @@ def synthetic(
         seed,
         sources=load_sources(split=split, fetched=fetched),
         split=split,
-        terms=default_terms(use_lexicon, mined=fetched),
+        terms=default_terms(use_lexicon, mined=fetched if mined is None else mined),
     )
     return [
         Item(
@@ -87,6 +97,8 @@ def synthetic(
             e.format,
             span_categories=tuple(c for *_, c in e.spans),
             sources=e.sources,
+            # One technique per edit; a page-level technique list does not line up with spans.
+            span_techniques=e.techniques if len(e.techniques) == len(e.spans) else (),
         )
         for e in exs
     ]
@@ -123,17 +135,27 @@ def source_shares(items: Sequence[Item], fetched: bool = True) -> dict:
     }
 
 
-def trade_recall(items: Sequence[Item], preds: Sequence[Prediction]) -> dict[str, tuple[int, int]]:
-    """Per trade: (gold spans found, gold spans) on the injected documents, as span_recall counts."""
+def trade_recall(
+    items: Sequence[Item], preds: Sequence[Prediction], missed: dict[str, list[str]] | None = None
+) -> dict[str, tuple[int, int]]:
+    """Per trade: (gold spans found, gold spans) on the injected documents, as span_recall counts.
+
+    With ``missed``, each missed gold span is appended to ``missed[trade]`` as "technique: text".
+    """
     out: dict[str, list[int]] = {}
     for it, pr in zip(items, preds, strict=True):
         if it.kind != "injected" or pr.spans is None:
             continue
         pred = _merge(pr.spans)
-        for g, cat in zip(it.spans, it.span_categories, strict=True):
+        techniques = it.span_techniques or ("",) * len(it.spans)
+        for g, cat, tech in zip(it.spans, it.span_categories, techniques, strict=True):
             c = out.setdefault(cat, [0, 0])
-            c[0] += _covered(g, pred) * 2 >= (g[1] - g[0])
+            found = _covered(g, pred) * 2 >= (g[1] - g[0])
+            c[0] += found
             c[1] += 1
+            if missed is not None and not found:
+                text = " ".join(it.text[g[0] : g[1]].split())
+                missed.setdefault(cat, []).append(f"{tech}: {text[:70]}")
     return {k: (v[0], v[1]) for k, v in sorted(out.items())}
 
 
@@ -487,6 +509,17 @@ def main(argv: list[str] | None = None) -> int:
         help="comma-separated spamscalpel scorers (the first is the one --pin pins: the default scorer)",
     )
     ap.add_argument("--no-spamassassin", action="store_true", help="skip the SpamAssassin baseline")
+    ap.add_argument(
+        "--synthetic-builtin",
+        action="store_true",
+        help="synthetic split from the hand-written sources only (ignore the built real-text files)",
+    )
+    ap.add_argument(
+        "--no-mined-phrases", action="store_true", help="synthetic split without the mined spam phrases"
+    )
+    ap.add_argument(
+        "--show-missed", type=int, default=0, metavar="N", help="list N missed synthetic spans per trade"
+    )
     ap.add_argument("--out", type=Path, default=ROOT / "bench" / "out" / "accuracy.json")
     ap.add_argument("--pin", action="store_true", help="rewrite tests/fixtures/eval/floors.json and exit")
     ap.add_argument("--slack", type=float, default=0.0, help="with --pin: loosen each pinned bound by this")
@@ -501,7 +534,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"wrote {FLOORS}")
         return 0
 
-    datasets: dict[str, list[Item]] = {"synthetic": synthetic(args.synthetic_n, args.seed)}
+    fetched = not args.synthetic_builtin
+    datasets: dict[str, list[Item]] = {
+        "synthetic": synthetic(
+            args.synthetic_n, args.seed, fetched=fetched, mined=fetched and not args.no_mined_phrases
+        )
+    }
     loaders = (
         ("realworld", realworld),
         ("realworld2", lambda: realworld(SHARED / "data" / "realworld-dev2.jsonl")),
@@ -519,9 +557,14 @@ def main(argv: list[str] | None = None) -> int:
     systems += [Spamscalpel(s) for s in scorers]
     preds: dict = {}
     results = evaluate(datasets, systems, preds)
-    shares = source_shares(datasets["synthetic"])
+    shares = source_shares(datasets["synthetic"], fetched=fetched)
+    missed: dict[str, list[str]] = {}
     per_trade = {
-        sysm.name: trade_recall(datasets["synthetic"], preds[("synthetic", sysm.name)])
+        sysm.name: trade_recall(
+            datasets["synthetic"],
+            preds[("synthetic", sysm.name)],
+            missed if sysm.name == f"spamscalpel:{scorers[0]}" else None,
+        )
         for sysm in systems
         if ("synthetic", sysm.name) in preds and isinstance(sysm, Spamscalpel)
     }
@@ -530,13 +573,23 @@ def main(argv: list[str] | None = None) -> int:
     }
     results["synthetic_sources"] = shares
     results["meta"] = {
-        "synthetic": {"n": args.synthetic_n, "seed": args.seed, "split": "test"},
+        "synthetic": {
+            "n": args.synthetic_n,
+            "seed": args.seed,
+            "split": "test",
+            "real_text": fetched,
+            "mined_phrases": fetched and not args.no_mined_phrases,
+        },
         "data_sha256": data_hashes(),
     }
     table = (
         markdown(results) + synthetic_tables(per_trade, shares) + breakdown(datasets, Spamscalpel(scorers[0]))
     )
     print(table)
+    if args.show_missed:
+        print(f"\n### missed synthetic spans ({scorers[0]}, first {args.show_missed} per trade)\n")
+        for trade, rows in sorted(missed.items()):
+            print(f"- {trade} ({len(rows)}): " + "; ".join(rows[: args.show_missed]))
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
     print(f"\nwrote {args.out}", file=sys.stderr)
