@@ -644,6 +644,14 @@ def _drugs_in(text: str, terms: Terms) -> list[tuple[str, str]]:
     return [p for p in terms.drug_pairs if re.search(rf"\b({re.escape(p[0])}|{re.escape(p[1])})\b", low)]
 
 
+def _by_trade(r: random.Random, articles: Sequence[Source]) -> Source:
+    """A trade first, then one of its articles: each trade gets its share of hard negatives, however
+    few articles it has (the English summaries hold 10 times more on drugs than on gambling)."""
+    trades = sorted({s.trade for s in articles})
+    pick = r.choice(trades)
+    return r.choice([s for s in articles if s.trade == pick])
+
+
 def _injected(
     r: random.Random, doc_id: str, med: Sequence[Source], other: Sequence[Source], terms: Terms
 ) -> Example:
@@ -658,7 +666,7 @@ def _injected(
     # next to the honest mentions, which is the case a word list gets wrong.
     trade_articles = [s for s in other if s.trade and s.trade != "pharma" and s not in carrier]
     if not use_med and trade_articles and r.random() < 0.15:
-        carrier.insert(r.randint(0, len(carrier)), r.choice(trade_articles))
+        carrier.insert(r.randint(0, len(carrier)), _by_trade(r, trade_articles))
     paras = [s.text for s in carrier]
     as_html = r.random() < 0.3
     text = _as_html(paras, paras[0][:40]) if as_html else "\n\n".join(paras)
@@ -778,7 +786,7 @@ def _clean(r: random.Random, doc_id: str, kind: str, pool: Sequence[Source]) -> 
     # hard negatives; drawn at random they would be rare, so they get a steady share too.
     trade_articles = [s for s in pool if s.trade and s not in carrier]
     if trade_articles and r.random() < 0.3:
-        carrier.insert(r.randint(0, len(carrier)), r.choice(trade_articles))
+        carrier.insert(r.randint(0, len(carrier)), _by_trade(r, trade_articles))
     paras = [s.text for s in carrier]
     as_html = r.random() < 0.2
     text = _as_html(paras, paras[0][:40]) if as_html else "\n\n".join(paras)
