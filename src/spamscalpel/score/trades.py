@@ -95,6 +95,54 @@ def _automaton() -> ahocorasick.Automaton:
     return auto
 
 
+@functools.cache
+def _topic_automaton() -> ahocorasick.Automaton:
+    tags: dict[str, list[str]] = {}
+    for rules in load_trades().values():
+        for w in rules.topic:
+            tags.setdefault(w, []).append(rules.trade)
+    auto = ahocorasick.Automaton()
+    for w, t in tags.items():
+        auto.add_word(w, (w, tuple(t)))
+    auto.make_automaton()
+    return auto
+
+
+def _topic_sentences(ctx: DocContext, scored: list[Scored]) -> dict[str, set[int]]:
+    """trade -> sentences that use one of its topic words outside every candidate phrase.
+
+    Such a sentence speaks of the trade in its own words: "the Gambling Commission fined two
+    casinos" does, while "the relevant [casino online] principles of the court" is a court's
+    sentence with a keyword pasted in.
+    """
+    auto = _topic_automaton()
+    if not len(auto):
+        return {}
+    raw = ctx.view.text
+    text = raw.lower()
+    if len(text) != len(raw):
+        text = "".join(ch.lower() if len(ch.lower()) == 1 else ch for ch in raw)
+    phrases = sorted((s.candidate.start, s.candidate.end) for s in scored)
+    starts = [a for a, _ in phrases]
+    reach = []  # the farthest end of the phrases starting at or before each index
+    far = -1
+    for _, b in phrases:
+        far = max(far, b)
+        reach.append(far)
+    out: dict[str, set[int]] = {}
+    for end_idx, (word, trades) in auto.iter(text):
+        start = end_idx - len(word) + 1
+        if not _bounded(text, start, end_idx + 1):
+            continue
+        k = bisect.bisect_right(starts, start) - 1
+        if k >= 0 and reach[k] >= end_idx + 1:
+            continue  # inside a candidate phrase (or one that runs past it)
+        i = max(0, bisect.bisect_right(ctx.sentence_starts, start) - 1)
+        for t in trades:
+            out.setdefault(t, set()).add(i)
+    return out
+
+
 def _bounded(text: str, start: int, end: int) -> bool:
     """A word of an alphabetic script must stand alone; scripts without spaces match anywhere."""
     if not text[start].isascii() and not text[end - 1].isascii() and not text[start].isalpha():
@@ -161,8 +209,14 @@ def _pages(ctx: DocContext, scored: list[Scored], trades: dict[str, TradeRules])
             counts = plain.setdefault(c.category, {})
             counts[i] = counts.get(i, 0) + 1
     out: dict[str, _Page] = {}
+    on_topic = _topic_sentences(ctx, scored)
     for trade, sents in mentions.items():
         legit = words.get((trade, "legit"), {})
+        # Legit words count only on a page that speaks of the trade in its own words somewhere (a
+        # legit sentence with a topic word outside the keyword phrases); a court ruling or a news
+        # item with "casino online" pasted into it uses legit words about something else.
+        if trades[trade].topic and not any(i in on_topic.get(trade, ()) for i in legit):
+            legit = {}
         sales = words.get((trade, "sales"), {})
         n_legit, n_sales = len(legit), len(set(sales) - set(legit))
         about = None
@@ -256,7 +310,8 @@ def _legit_use(
     kw = kw_raw.lower()
     # Another candidate of the trade in the sentence, not itself an ambiguous term, is a co-term.
     others = page.plain.get(i, 0) - (c.term not in rules.ambiguous)
-    if (c.term in rules.ambiguous or kw in rules.ambiguous) and others <= 0:
+    # (A sales word on the term itself, "best poker", is not the everyday meaning.)
+    if (c.term in rules.ambiguous or kw in rules.ambiguous) and others <= 0 and not c.modifiers:
         return f"'{kw}' has its everyday meaning here: no other {rules.trade} word in the sentence"
     if page.about:
         return page.about
