@@ -220,7 +220,11 @@ def _pages(ctx: DocContext, scored: list[Scored], trades: dict[str, TradeRules])
         sales = words.get((trade, "sales"), {})
         n_legit, n_sales = len(legit), len(set(sales) - set(legit))
         about = None
-        if (len(sents) >= 2 and n_legit >= 2 or n_legit >= 3) and 3 * n_sales <= n_legit:
+        # ... and names the trade in one of those sentences or next to one that speaks of it: a page
+        # on censorship that once says "pornography" is not about the "cam girls" pasted elsewhere.
+        near = {j for i in legit if i in on_topic.get(trade, ()) for j in (i - 1, i, i + 1)}
+        named_there = not sents.isdisjoint(legit) or not sents.isdisjoint(near)
+        if named_there and (len(sents) >= 2 and n_legit >= 2 or n_legit >= 3) and 3 * n_sales <= n_legit:
             sample = sorted({w for ws in legit.values() for w in ws})[:4]
             sells = "nothing" if not n_sales else f"only {n_sales} sentence(s)"
             about = (
