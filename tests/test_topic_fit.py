@@ -66,3 +66,21 @@ def test_a_keyword_list_of_games_is_not_a_description() -> None:
     cut = text.index("\n\n") + 2
     doc = text[:cut] + "casino roulette blackjack poker slots bingo baccarat " + text[cut:]
     assert analyze(Document(id="t", text=doc)).is_spam
+
+
+def test_a_title_with_a_trade_word_is_a_name() -> None:
+    text = (
+        "The first James Bond novel, Casino Royale, was published in 1953. Fleming wrote it in "
+        "eight weeks at his house in Jamaica, and it sold out its first printing within a month.\n"
+    )
+    assert analyze(Document(id="t", text=text)).verdict == "clean"
+    sold = text.replace("Casino Royale", "Casino Online")
+    assert analyze(Document(id="t", text=sold)).is_spam
+
+
+def test_games_described_in_spanish_are_not_sold() -> None:
+    text = (
+        "El póquer es un juego de cartas en el que los jugadores hacen apuestas sobre una puja "
+        "inicial, y la suma total de las apuestas se la lleva quien tiene la mejor combinación.\n"
+    )
+    assert analyze(Document(id="t", text=text)).verdict == "clean"

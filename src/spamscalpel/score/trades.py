@@ -296,6 +296,9 @@ def _legit_use(
     kw_raw = ctx.view.text[c.kw_start : c.kw_end]
     if _mixed_case(kw_raw):
         return f"'{kw_raw}' is written as a name (mixed case), not the {rules.trade} word"
+    name = _title_name(ctx.view.text, c, rules)
+    if name:
+        return f"'{name}' is a name (a title or a place), not the {rules.trade} word"
     if c.url:
         if c.term not in names:
             names[c.term] = _written_as_name(ctx.view.text, c.term)
@@ -364,6 +367,29 @@ def _described(c, i: int, page: _Page, rules: TradeRules) -> bool:
         and not _calls(page, i, rules)
         and len(set(c.modifiers)) + len(c.foreign) <= 1
     )
+
+
+_NEXT_TITLE = re.compile(r"[ \t]([A-Z][a-z]+)\b")
+
+
+def _title_name(text: str, c, rules: TradeRules) -> str | None:
+    """A capitalised term followed by a capitalised ordinary word: "Casino Royale", "Casino Baden".
+
+    The next word must be no spam term, sales word or modifier itself ("Casino Online" sells).
+    """
+    kw = text[c.kw_start : c.kw_end]
+    if c.modifiers or c.foreign or c.end != c.kw_end or not kw[:1].isupper() or not kw.istitle():
+        return None
+    m = _NEXT_TITLE.match(text, c.kw_end)
+    if m is None:
+        return None
+    from ..lexicon import load_lexicon
+
+    word = m.group(1).lower()
+    lex = load_lexicon()
+    if lex.lookup(word) is not None or word in lex.modifiers or word in rules.sales or word in rules.topic:
+        return None
+    return f"{kw} {m.group(1)}"
 
 
 def _host_label(url: str, term: str) -> bool:
