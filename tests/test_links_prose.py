@@ -188,3 +188,15 @@ def test_a_headline_that_sells_the_drug_is_a_doorway() -> None:
     text = _LEAFLET.replace("Sildenafil 100mg Film-Coated Tablets", "Buy Sildenafil 100mg Online Cheap")
     rep = analyze(Document(id="t", text=text))
     assert rep.verdict == "spam_page"
+
+
+def test_a_leaflet_repeating_a_two_word_drug_name_is_not_stuffing() -> None:
+    text = "".join(
+        f"Tell your pharmacist about any insulin glargine you use. Dose {i} of insulin glargine is "
+        "adjusted to your blood sugar.\n\n"
+        for i in range(3)
+    )
+    rep = analyze(Document(id="t", text=text))
+    assert all(e.kind != "keyword_stuffing" for e in rep.evidence)
+    sold = text + "buy insulin glargine online. " * 4
+    assert any(e.kind == "keyword_stuffing" for e in analyze(Document(id="t", text=sold)).evidence)

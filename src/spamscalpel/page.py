@@ -54,7 +54,9 @@ def spam_page_evidence(view: TextView, scored: list[Scored], kept: list[Scored])
         c = s.candidate
         counts[c.canonical] = counts.get(c.canonical, 0) + 1
         phrase = " ".join(text[c.start : c.end].lower().split())
-        if " " in phrase and c.category != "other":
+        # A medicine's two-word name ("insulin glargine") repeated by a leaflet is not stuffing;
+        # a sales phrase or a spam keyword repeated is.
+        if " " in phrase and c.category != "other" and (c.kind != "drug" or c.features.get("commercial", 0) > 0):
             phrases[phrase] = phrases.get(phrase, 0) + 1
     top, n_top = max(counts.items(), key=lambda kv: kv[1]) if counts else ("", 0)
     # A headline (a short first line) that sells the drug the page is about: a doorway page.
