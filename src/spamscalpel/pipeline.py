@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from .blocks import grow_blocks, link_blocks
@@ -17,15 +18,17 @@ from .detect.keywords import candidates_for, has_candidates
 from .lexicon import load_lexicon
 from .normalize import needs_normalizing
 from .page import doorway_spans, spam_page_evidence, url_evidence
-from .score import DocContext, get_scorer
+from .score import DocContext, Scored, get_scorer
 from .score.trades import fit_topics
 from .spans import spans_from_scored
-from .types import Document, Report
+from .types import Document, Evidence, Report
 from .view import TextView, plain_view
 
 if TYPE_CHECKING:
     from .analyze import Config
 
+# Longest phrase judged as one candidate; real injected runs in the corpora reach about 260.
+PHRASE_CAP = 500
 _EDGE_JUNK = " \t\r\n\u00a0,;:.!?\"'“”‘’()[]{}<>|-–—/"
 
 
@@ -48,23 +51,67 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 def find_candidates(view: TextView) -> list[Candidate]:
-    """All candidates of a view, in view-text offsets."""
+    """All candidates of a view, in view-text offsets, none longer than ``PHRASE_CAP`` characters."""
     text = view.text
     if not has_candidates(text) and not needs_normalizing(text):
         return []
-    norm, cands = candidates_for(text)
+    out: list[Candidate] = []
+    for c in _candidates_in(text, 0, len(text)):
+        out.extend(_capped(text, c) if c.end - c.start > PHRASE_CAP else (c,))
+    return out
+
+
+def _candidates_in(text: str, lo: int, hi: int) -> list[Candidate]:
+    """Candidates of ``text[lo:hi]``, in offsets into ``text``."""
+    norm, cands = candidates_for(text[lo:hi] if (lo, hi) != (0, len(text)) else text)
     for c in cands:
-        c.start, c.end = norm.to_original(c.start, c.end)
-        c.kw_start, c.kw_end = norm.to_original(c.kw_start, c.kw_end)
+        c.start, c.end = (lo + p for p in norm.to_original(c.start, c.end))
+        c.kw_start, c.kw_end = (lo + p for p in norm.to_original(c.kw_start, c.kw_end))
         c.start, c.end = _trim(text, c.start, c.end)
         if c.end <= c.start:
             c.start, c.end = c.kw_start, c.kw_end
     return [c for c in cands if c.end > c.start]
 
 
+def _capped(text: str, long: Candidate) -> list[Candidate]:
+    """A phrase over ``PHRASE_CAP`` characters, found again in pieces of at most that length.
+
+    A run of keywords and sales words can grow without end ("buy cheap viagra online " repeated):
+    as one candidate, every phrase-level count grows with it and the scorer sees an ever stranger
+    phrase whose score falls. Each piece is judged like an ordinary phrase, and says it was capped.
+    """
+    note = Evidence(
+        "phrase_cap",
+        f"phrase capped at {PHRASE_CAP} characters (a run of {long.end - long.start:,} characters judged in pieces)",
+        0.0,
+    )
+    out: list[Candidate] = []
+    size = -(-(long.end - long.start) // -(-(long.end - long.start) // PHRASE_CAP))  # equal pieces
+    pos = long.start
+    while pos < long.end:
+        stop = long.end
+        if stop - pos > PHRASE_CAP:
+            stop = pos + size
+            space = max(text.rfind(" ", pos + size // 2, stop), text.rfind("\n", pos + size // 2, stop))
+            stop = space if space > pos else stop  # cut between words where there is a space
+        for c in _candidates_in(text, pos, stop):
+            c.evidence.append(note)
+            out.append(c)
+        pos = stop
+    return out
+
+
 def candidates_in_text(text: str) -> list[Candidate]:
     """The candidate finder alone over plain text (for benchmarks: no scoring, no report)."""
     return find_candidates(plain_view(text))
+
+
+def _with_finder_evidence(scored: list[Scored]) -> list[Scored]:
+    """Scored candidates with what the finder noted about them (a capped phrase) in their evidence."""
+    return [
+        replace(s, evidence=(*s.evidence, *s.candidate.evidence)) if s.candidate.evidence else s
+        for s in scored
+    ]
 
 
 def run_pipeline(doc: Document, cfg: Config) -> Report:
@@ -77,7 +124,7 @@ def run_pipeline(doc: Document, cfg: Config) -> Report:
             return Report(doc.id, "spam_page", round(max(e.weight for e in ev), 4), (), evidence=tuple(ev))
         return Report(doc.id, "clean", 0.0, ())
     ctx = DocContext.build(view, load_lexicon(), cands)
-    scored = fit_topics(ctx, get_scorer(cfg.scorer).score(ctx))
+    scored = _with_finder_evidence(fit_topics(ctx, get_scorer(cfg.scorer).score(ctx)))
     kept = [s for s in scored if s.score >= cfg.threshold]
     spans, canon = spans_from_scored(doc, view, kept)
     weak = [sc.candidate for sc in scored if sc.score < cfg.threshold]
