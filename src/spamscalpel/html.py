@@ -594,11 +594,14 @@ def _describe(tag: str, attrs: dict) -> str:
     return tag
 
 
+# A variable is read from the start of its identifier only, and whole (possessive): tried from every
+# letter of a long identifier, the regex cost time quadratic in its length (a 40 KB <script> of one
+# name took minutes). The suffix of an identifier is the same variable's tail, never another one.
 _SCRIPT_TARGET = (
     r"(?:document\s*\.\s*getElementById\s*\(\s*(['\"])(?P<id>[^'\"]+)\1\s*\)"
     r"|document\s*\.\s*querySelector(?:All)?\s*\(\s*(['\"])(?P<sel>[^'\"]+)\3\s*\)(?:\s*\[\s*\d+\s*\])?"
     r"|document\s*\.\s*getElementsByClassName\s*\(\s*(['\"])(?P<cls>[^'\"]+)\5\s*\)\s*\[\s*\d+\s*\]"
-    r"|(?P<var>[A-Za-z_$][\w$]*))"
+    r"|(?<![\w$])(?P<var>[A-Za-z_$][\w$]*+))"
 )
 _SCRIPT_STYLE_SET = re.compile(
     _SCRIPT_TARGET
@@ -611,7 +614,7 @@ _SCRIPT_CSSTEXT = re.compile(
     re.I,
 )
 _SCRIPT_VAR = re.compile(
-    r"(?P<var>[A-Za-z_$][\w$]*)\s*=\s*document\s*\.\s*getElementById\s*\(\s*(['\"])(?P<id>[^'\"]+)\2\s*\)"
+    r"(?<![\w$])(?P<var>[A-Za-z_$][\w$]*+)\s*=\s*document\s*\.\s*getElementById\s*\(\s*(['\"])(?P<id>[^'\"]+)\2\s*\)"
 )
 _JQUERY_HIDE = re.compile(
     r"(?:\$|jQuery)\s*\(\s*(['\"])(?P<sel>[^'\"]+)\1\s*\)\s*\.\s*"
