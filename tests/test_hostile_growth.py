@@ -90,3 +90,25 @@ def test_url_scan_finds_what_the_url_pattern_finds():
         for pos in range(0, len(t), 3):
             m = _URL.match(t, pos)
             assert _url_at(t, pos) == ((m.start(), m.end()) if m else None), (t, pos)
+
+
+@pytest.mark.parametrize("policy", ["span", "sentence", "mask"])
+def test_cleaning_four_times_the_spans_costs_about_four_times_the_time(policy: str):
+    from spamscalpel.clean import clean
+    from spamscalpel.types import Report, Span
+
+    unit = "Nice day here. Buy viagra now, cheap. "
+
+    def cpu(k: int) -> float:
+        text = unit * k
+        spans = tuple(Span(i * len(unit) + 15, i * len(unit) + 36, "x", "pharma", 0.9) for i in range(k))
+        report = Report("r", "injected", 0.9, spans)
+        best = float("inf")
+        for _ in range(3):
+            t0 = time.process_time()
+            clean(text, report, policy)
+            best = min(best, time.process_time() - t0)
+        return max(best, FLOOR_S)
+
+    small, big = cpu(1500), cpu(6000)
+    assert big / small <= BOUND, f"{policy}: {small:.3f} s -> {big:.3f} s for 4x the spans"
