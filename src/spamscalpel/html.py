@@ -793,6 +793,65 @@ def _sanitize(raw: str) -> str:
         return _SURROGATE.sub("\ufffd", raw)
 
 
+# Elements nested deeper than this are read as plain content of the deepest one. HTML parsers cost
+# time quadratic in nesting depth (100,000 nested <div>s took lexbor minutes); browsers cap depth
+# the same way (Blink at 512). Real pages stay far below it.
+MAX_DEPTH = 512
+_DEPTH_TAG = re.compile(r"<(/?)([A-Za-z][^\t\n\f\r />]*)(?:[^>\"']|\"[^\"]*\"|'[^']*')*>|<!--", re.S)
+# Elements that close by themselves or hold no content do not add to the depth.
+_FLAT = frozenset(
+    "p li dt dd option optgroup tr td th thead tbody tfoot rb rt rp colgroup caption head body html "
+    "area base br col embed hr img input keygen link meta param source track wbr".split()
+)
+_RAW_CONTENT = frozenset("script style textarea title xmp plaintext noembed noframes iframe".split())
+
+
+def _flatten_deep(src: str) -> str:
+    """``src`` with the tags of elements nested deeper than ``MAX_DEPTH`` blanked (same length)."""
+    if src.count("<") <= MAX_DEPTH:
+        return src
+    stack: list[tuple[str, bool]] = []  # (name, blanked)
+    blank: list[tuple[int, int]] = []
+    pos = 0
+    while True:
+        m = _DEPTH_TAG.search(src, pos)
+        if m is None:
+            break
+        pos = m.end()
+        if m.group(0) == "<!--":
+            k = src.find("-->", pos)
+            pos = len(src) if k < 0 else k + 3
+            continue
+        name = m.group(2).lower()
+        if m.group(1):  # an end tag closes the innermost open element of its name
+            at = next(
+                (k for k in range(len(stack) - 1, max(-1, len(stack) - 64), -1) if stack[k][0] == name), None
+            )
+            if at is not None:
+                if stack[at][1]:
+                    blank.append(m.span())
+                del stack[at:]
+            continue
+        if name in _RAW_CONTENT:
+            close = re.compile(r"</" + re.escape(name) + r"(?=[\s/>])", re.I).search(src, pos)
+            pos = close.start() if close else len(src)
+            continue
+        if name in _FLAT or m.group(0).endswith("/>"):
+            continue
+        deep = len(stack) >= MAX_DEPTH
+        if deep:
+            blank.append(m.span())
+        stack.append((name, deep))
+    if not blank:
+        return src
+    parts, last = [], 0
+    for a, b in blank:
+        parts += (src[last:a], " " * (b - a))
+        last = b
+    parts.append(src[last:])
+    return "".join(parts)
+
+
 def html_view(raw: str, base_url: str | None = None) -> TextView:
     """Parse HTML into a text view: readable (and hidden) text, offset map, regions, links."""
     from selectolax.lexbor import LexborHTMLParser
@@ -800,7 +859,7 @@ def html_view(raw: str, base_url: str | None = None) -> TextView:
     if not isinstance(raw, str):
         raise TypeError(f"html_view() takes str, not {type(raw).__name__}")
     # Template and source files (PHP, Jinja, HTML in SQL strings) parse as the page they print.
-    src = neutralize_source(_sanitize(raw))
+    src = _flatten_deep(neutralize_source(_sanitize(raw)))
     tree = LexborHTMLParser(src)
     runs, raw_metas = _data_runs(src)
     aligner = _Aligner(src, runs)
