@@ -13,7 +13,9 @@ zero-width position at the cursor: offsets stay valid and monotonic whatever the
 from __future__ import annotations
 
 import bisect
+import io
 import re
+from array import array
 from dataclasses import dataclass
 from html.entities import html5 as _HTML5_ENTITIES
 from urllib.parse import urljoin
@@ -807,11 +809,14 @@ _RAW_CONTENT = frozenset("script style textarea title xmp plaintext noembed nofr
 
 
 def _flatten_deep(src: str) -> str:
-    """``src`` with the tags of elements nested deeper than ``MAX_DEPTH`` blanked (same length)."""
+    """``src`` with the tags of elements nested deeper than ``MAX_DEPTH`` made empty comments (same length)."""
     if src.count("<") <= MAX_DEPTH:
         return src
-    stack: list[tuple[str, bool]] = []  # (name, blanked)
-    blank: list[tuple[int, int]] = []
+    # Compact state: a page of 200,000 nested tags must not cost more memory than its text.
+    names: list[str] = []  # open elements, innermost last (names shared through ``seen``)
+    deep = bytearray()  # 1 where that element's tags are blanked
+    seen: dict[str, str] = {}
+    blank = array("q")  # start, end of each tag to blank
     pos = 0
     while True:
         m = _DEPTH_TAG.search(src, pos)
@@ -819,18 +824,18 @@ def _flatten_deep(src: str) -> str:
             break
         pos = m.end()
         if m.group(0) == "<!--":
-            k = src.find("-->", pos)
-            pos = len(src) if k < 0 else k + 3
+            pos = _comment_end(src, pos)
             continue
         name = m.group(2).lower()
-        if m.group(1):  # an end tag closes the innermost open element of its name
+        name = seen.setdefault(name, name)
+        if m.group(1):  # an end tag closes the innermost open element of its name (looked for nearby)
             at = next(
-                (k for k in range(len(stack) - 1, max(-1, len(stack) - 64), -1) if stack[k][0] == name), None
+                (k for k in range(len(names) - 1, max(-1, len(names) - 64), -1) if names[k] == name), None
             )
             if at is not None:
-                if stack[at][1]:
-                    blank.append(m.span())
-                del stack[at:]
+                if deep[at]:
+                    blank.extend(m.span())
+                del names[at:], deep[at:]
             continue
         if name in _RAW_CONTENT:
             close = re.compile(r"</" + re.escape(name) + r"(?=[\s/>])", re.I).search(src, pos)
@@ -838,18 +843,39 @@ def _flatten_deep(src: str) -> str:
             continue
         if name in _FLAT or m.group(0).endswith("/>"):
             continue
-        deep = len(stack) >= MAX_DEPTH
-        if deep:
-            blank.append(m.span())
-        stack.append((name, deep))
+        too_deep = len(names) >= MAX_DEPTH
+        if too_deep:
+            blank.extend(m.span())
+        names.append(name)
+        deep.append(too_deep)
     if not blank:
         return src
-    parts, last = [], 0
-    for a, b in blank:
-        parts += (src[last:a], " " * (b - a))
+    out = io.StringIO()
+    last = 0
+    for k in range(0, len(blank), 2):
+        a, b = blank[k], blank[k + 1]
+        out.write(src[last:a])
+        out.write(_as_comment(b - a))
         last = b
-    parts.append(src[last:])
-    return "".join(parts)
+    out.write(src[last:])
+    return out.getvalue()
+
+
+def _comment_end(src: str, pos: int) -> int:
+    """Where a comment whose ``<!--`` ends at ``pos`` ends (``<!-->`` and ``<!--->`` close at once)."""
+    if src.startswith(">", pos):
+        return pos + 1
+    if src.startswith("->", pos):
+        return pos + 2
+    m = _COMMENT_END.search(src, pos)
+    return m.end() if m else len(src)
+
+
+def _as_comment(n: int) -> str:
+    """An empty comment of exactly ``n`` characters (spaces when too short for one)."""
+    if n >= 7:
+        return "<!--" + " " * (n - 7) + "-->"
+    return {5: "<!-->", 6: "<!--->"}.get(n, " " * n)
 
 
 def html_view(raw: str, base_url: str | None = None) -> TextView:
