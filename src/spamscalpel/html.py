@@ -725,8 +725,9 @@ class _Builder:
         self.raw = raw
         self.aligner = aligner
         self.parts: list[str] = []
-        self.starts: list[int] = []
-        self.ends: list[int] = []
+        # Machine integers, not a list of int objects: 16 bytes per view character instead of ~80.
+        self.starts = array("q")
+        self.ends = array("q")
         self.length = 0
         self.last = ""  # last character of the view so far
         self.high = 0  # raw end of the last mapped character: offsets never go below it
