@@ -124,3 +124,29 @@ def test_elements_nested_past_the_depth_cap_are_read_as_content():
     assert "buy viagra online" in view.text
     shallow = '<html><body><div style="display:none">buy viagra</div><p>Hello</p></body></html>'
     assert _flatten_deep(shallow) == shallow
+
+
+@pytest.mark.parametrize("policy", ["span", "sentence", "mask"])
+def test_cleaning_html_four_times_the_spans_costs_about_four_times_the_time(policy: str):
+    from spamscalpel.clean import clean
+    from spamscalpel.types import Report, Span
+
+    unit = '<p>Nice day here. <a href="http://x.example/">Buy viagra now</a> and more.</p>\n'
+    at = unit.index("Buy")
+
+    def cpu(k: int) -> float:
+        text = unit * k
+        spans = tuple(
+            Span(i * len(unit) + at, i * len(unit) + at + 14, "x", "pharma", 0.9, source="link")
+            for i in range(k)
+        )
+        report = Report("r", "injected", 0.9, spans)
+        best = float("inf")
+        for _ in range(3):
+            t0 = time.process_time()
+            clean(text, report, policy, format="html")
+            best = min(best, time.process_time() - t0)
+        return max(best, FLOOR_S)
+
+    small, big = cpu(400), cpu(1600)
+    assert big / small <= BOUND, f"{policy}: {small:.3f} s -> {big:.3f} s for 4x the spans"

@@ -449,30 +449,64 @@ def _parse_markup(raw: str) -> _Markup:
     return _Markup(elements, texts, tags, content)
 
 
-def _covered(a: int, b: int, cuts: list[tuple[int, int]]) -> bool:
-    return any(ca <= a and b <= cb for ca, cb in cuts)
+class _Cuts:
+    """Cut ranges kept sorted, disjoint and merged (touching ranges join), with bisected lookups."""
+
+    def __init__(self, ranges: list[tuple[int, int]]) -> None:
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+        for a, b in _merge_cuts(ranges):
+            self.starts.append(a)
+            self.ends.append(b)
+
+    def covered(self, a: int, b: int) -> bool:
+        """Whether one cut holds all of ``[a, b)``."""
+        k = bisect.bisect_right(self.starts, a) - 1
+        return k >= 0 and b <= self.ends[k]
+
+    def overlaps(self, a: int, b: int) -> bool:
+        k = bisect.bisect_right(self.ends, a)  # the first cut ending after ``a``
+        return k < len(self.starts) and self.starts[k] < b
+
+    def add(self, a: int, b: int) -> None:
+        i = bisect.bisect_left(self.ends, a)  # from the first cut that reaches ``a``
+        j = bisect.bisect_right(self.starts, b)  # to the last that starts by ``b``
+        if i < j:
+            a, b = min(a, self.starts[i]), max(b, self.ends[j - 1])
+        self.starts[i:j] = [a]
+        self.ends[i:j] = [b]
+
+    def as_list(self) -> list[tuple[int, int]]:
+        return list(zip(self.starts, self.ends, strict=True))
 
 
-def _has_words(raw: str, mk: _Markup, el: _Element, cuts: list[tuple[int, int]]) -> bool:
+def _has_words(raw: str, mk: _Markup, el: _Element, cuts: _Cuts, text_ends: list[int]) -> bool:
     """Whether ``el`` still holds words (or an image) outside the cut ranges.
 
     A link counts words only: an image inside a spam link is the same paid-for backlink.
     """
     lo, hi = el.open_end, el.close_start
-    for p in mk.content if el.name != "a" else ():
-        if lo <= p < hi and not _covered(p, p + 1, cuts):
-            return True
-    for ta, tb in mk.texts:
-        if tb <= lo or ta >= hi:
-            continue
+    if el.name != "a":
+        i = bisect.bisect_left(mk.content, lo)
+        while i < len(mk.content) and mk.content[i] < hi:
+            p = mk.content[i]
+            if not cuts.covered(p, p + 1):
+                return True
+            k = bisect.bisect_right(cuts.starts, p) - 1  # skip what the covering cut holds
+            i = bisect.bisect_left(mk.content, cuts.ends[k], i + 1)
+    for t in range(bisect.bisect_right(text_ends, lo), len(mk.texts)):
+        ta, tb = mk.texts[t]
+        if ta >= hi:
+            break
         ta, tb = max(ta, lo), min(tb, hi)
         pos = ta
-        for ca, cb in cuts:
-            if cb <= pos or ca >= tb:
-                continue
+        k = bisect.bisect_right(cuts.ends, pos)
+        while k < len(cuts.starts) and cuts.starts[k] < tb:
+            ca, cb = cuts.starts[k], cuts.ends[k]
             if ca > pos and not _WORDLESS.fullmatch(raw, pos, ca):
                 return True
             pos = max(pos, cb)
+            k += 1
         if pos < tb and not _WORDLESS.fullmatch(raw, pos, tb):
             return True
     return False
@@ -488,10 +522,22 @@ def _merge_cuts(cuts: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return out
 
 
+def _parents(elements: list[_Element]) -> list[int]:
+    """Index of each element's parent (-1 at the top); elements nest and come in start order."""
+    parents: list[int] = []
+    stack: list[int] = []
+    for el in elements:
+        while stack and elements[stack[-1]].end <= el.start:
+            stack.pop()
+        parents.append(stack[-1] if stack else -1)
+        stack.append(len(parents) - 1)
+    return parents
+
+
 def _html_cuts(raw: str, mk: _Markup, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """The span ranges, snapped out of tags and grown over every element they leave without words."""
     starts = [t[0] for t in mk.tags]  # tags do not overlap and come in order
-    cuts = []
+    snapped = []
     for a, b in spans:
         i = bisect.bisect_left(starts, a) - 1  # the last tag starting before ``a``
         if i >= 0 and a < mk.tags[i][1]:
@@ -499,21 +545,32 @@ def _html_cuts(raw: str, mk: _Markup, spans: list[tuple[int, int]]) -> list[tupl
         i = bisect.bisect_left(starts, b) - 1
         if i >= 0 and b < mk.tags[i][1]:
             b = mk.tags[i][1]
-        cuts.append((a, b))
-    cuts = _merge_cuts(cuts)
+        snapped.append((a, b))
+    cuts = _Cuts(snapped)
     # Grow to a fixed point: an element emptied by a cut goes whole, then maybe its parent too.
-    changed = True
-    while changed:
-        changed = False
-        for el in mk.elements:
-            if el.name in _KEEP or _covered(el.start, el.end, cuts):
-                continue
-            if not any(max(ca, el.start) < min(cb, el.end) for ca, cb in cuts):
-                continue
-            if not _has_words(raw, mk, el, cuts):
-                cuts = _merge_cuts([*cuts, (el.start, el.end)])
-                changed = True
-    return cuts
+    # Growing only ever empties more, so the fixed point does not depend on the order: check the
+    # elements a cut touches, and after each growth the ancestors of the element that went.
+    elements = mk.elements
+    parents = _parents(elements)
+    text_ends = [tb for _ta, tb in mk.texts]
+    todo = [i for i, el in enumerate(elements) if cuts.overlaps(el.start, el.end)]
+    queued = set(todo)
+    todo.reverse()
+    while todo:
+        i = todo.pop()
+        queued.discard(i)
+        el = elements[i]
+        if el.name in _KEEP or cuts.covered(el.start, el.end) or not cuts.overlaps(el.start, el.end):
+            continue
+        if not _has_words(raw, mk, el, cuts, text_ends):
+            cuts.add(el.start, el.end)
+            up = parents[i]
+            while up >= 0:
+                if up not in queued:
+                    queued.add(up)
+                    todo.append(up)
+                up = parents[up]
+    return cuts.as_list()
 
 
 def _clean_html(text: str, ranges: list[tuple[int, int, Span]], policy: str, marker: str) -> CleanResult:
