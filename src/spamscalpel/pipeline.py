@@ -86,7 +86,9 @@ def _capped(text: str, long: Candidate) -> list[Candidate]:
         0.0,
     )
     out: list[Candidate] = []
-    size = -(-(long.end - long.start) // -(-(long.end - long.start) // PHRASE_CAP))  # equal pieces
+    length = long.end - long.start
+    n_pieces = -(-length // PHRASE_CAP)
+    size = -(-length // n_pieces)  # pieces of about equal length, none over the cap
     pos = long.start
     while pos < long.end:
         stop = long.end
