@@ -11,6 +11,7 @@ spans are cut (a hidden block, a link whose anchor text was the spam) is removed
 
 from __future__ import annotations
 
+import bisect
 import html as _html
 import re
 from dataclasses import dataclass
@@ -92,22 +93,26 @@ def clean(
         raise ValueError(f"unknown format {format!r}; known: text, html")
     ranges = _merge(text, [(s.start, s.end, s) for s in spans if s.end > s.start])
     if policy == "sentence":
-        ranges = _merge(text, [(*_sentence_bounds(text, a, b), best) for a, b, best in ranges])
+        index = _SentenceIndex(text)
+        ranges = _merge(text, [(*index.bounds(a, b), best) for a, b, best in ranges])
     if format == "html" and ranges:
         return _clean_html(text, ranges, policy, marker)
     removed = tuple(Removal(a, b, text[a:b], best.category, best.score) for a, b, best in ranges)
 
-    out = text
-    # Right to left, so every range still to be handled keeps its offsets into ``out``.
+    # Right to left, so every range still to be handled keeps its offsets; the edited end of the
+    # text is kept in pieces (``_Out``), so each cut costs what it touches, not the whole text.
+    out = _Out(text)
     floor_of = ([0] + [b for _a, b, _s in ranges])[: len(ranges)]
     for (a, b, _best), floor in zip(reversed(ranges), reversed(floor_of), strict=True):
+        out.cut_from(b)
         if policy == "mask":
-            out = out[:a] + marker + out[b:]
+            out.keep_to(a)
+            out.tail.push(marker)
         elif policy == "sentence":
-            out = _cut_sentence(out, a, b)
+            _cut_sentence(out, a)
         else:
-            out = _cut_span(out, a, b, floor)
-    return CleanResult(out, removed)
+            _cut_span(out, a, b, floor)
+    return CleanResult(out.text(), removed)
 
 
 def _merge(text: str, items: list[tuple[int, int, Span]]) -> list[tuple[int, int, Span]]:
@@ -122,22 +127,106 @@ def _merge(text: str, items: list[tuple[int, int, Span]]) -> list[tuple[int, int
     return merged
 
 
-def _cut_span(t: str, a: int, b: int, floor: int) -> str:
-    """Cut ``t[a:b]`` and mend the seam; never touch characters left of ``floor``."""
+class _Tail:
+    """The edited end of the output as pieces, leftmost last: pushing and trimming the front are cheap."""
+
+    def __init__(self) -> None:
+        self.pieces: list[str] = []
+
+    def push(self, s: str) -> None:
+        if s:
+            self.pieces.append(s)
+
+    def head(self, n: int) -> str:
+        """The first ``n`` characters (fewer when the tail is shorter)."""
+        got: list[str] = []
+        size = 0
+        for piece in reversed(self.pieces):
+            if size >= n:
+                break
+            got.append(piece)
+            size += len(piece)
+        return "".join(got)[:n]
+
+    def drop(self, n: int) -> None:
+        """Remove the first ``n`` characters."""
+        while n > 0 and self.pieces:
+            piece = self.pieces.pop()
+            if len(piece) > n:
+                self.pieces.append(piece[n:])
+                return
+            n -= len(piece)
+
+    def strip_front(self, chars: str) -> None:
+        """Remove the run of ``chars`` the tail starts with."""
+        while self.pieces:
+            piece = self.pieces.pop()
+            rest = piece.lstrip(chars)
+            if rest:
+                self.pieces.append(rest)
+                return
+
+    def text(self) -> str:
+        return "".join(reversed(self.pieces))
+
+
+class _Out:
+    """The output of right-to-left edits: ``source[:cursor]`` (not yet edited) followed by ``tail``."""
+
+    def __init__(self, text: str) -> None:
+        self.source, self.cursor, self.tail = text, len(text), _Tail()
+
+    def cut_from(self, b: int) -> None:
+        """Make the tail start at output offset ``b``."""
+        if b > self.cursor:  # an earlier edit reached left of ``b``: go on from the text as it is
+            self.source, self.cursor, self.tail = self.text(), len(self.text()), _Tail()
+        self.tail.push(self.source[b : self.cursor])
+        self.cursor = b
+
+    def keep_to(self, a: int) -> None:
+        """Drop the output between ``a`` and the tail."""
+        self.cursor = a
+
+    def text(self) -> str:
+        return self.source[: self.cursor] + self.tail.text()
+
+
+# Characters the seam mending may eat from the right side: after them it reads a few more.
+_MENDABLE = frozenset(_HSPACE + _CLAUSE_PUNCT + _STOP_PUNCT + ")]}")
+
+
+def _mending_head(tail: _Tail) -> str:
+    """As much of the tail's front as the seam mending can read."""
+    n = 64
+    while True:
+        head = tail.head(n)
+        stop = next((i for i, ch in enumerate(head) if ch not in _MENDABLE), len(head))
+        if len(head) < n or stop + 8 < len(head):
+            return head
+        n *= 2
+
+
+def _cut_span(out: _Out, a: int, b: int, floor: int) -> None:
+    """Cut ``[a, b)`` (the tail starts at ``b``) and mend the seam; never touch characters left of ``floor``."""
+    t = out.source
+    raw_right = _mending_head(out.tail)
     cut = t[a:b]
-    if a > floor and b < len(t) and t[a - 1].isalnum() and t[b].isalnum():
+    if a > floor and raw_right and t[a - 1].isalnum() and raw_right[0].isalnum():
         # The injection sat inside a word with no whitespace around it: glue the halves back.
-        return t[:a] + t[b:]
-    left, right = t[floor:a], t[b:]
-    lead = t[:floor]
+        out.keep_to(a)
+        return
+    left, right = t[floor:a], raw_right
     # No whitespace on either side (e.g. between two tags): the seam needs no space either.
     spaced = left[-1:].isspace() or right[:1].isspace()
     left_stripped = left.rstrip(_HSPACE)
     right_stripped = right.lstrip(_HSPACE)
+    out.tail.drop(len(raw_right))
     if _split_word(left_stripped, right_stripped, left, right, cut):
-        return lead + left_stripped + right_stripped
+        out.keep_to(floor + len(left_stripped))
+        out.tail.push(right_stripped)
+        return
 
-    at_sentence_start = _starts_sentence(lead + left_stripped)
+    at_sentence_start = _starts_sentence(t, floor + len(left_stripped))
     left, right = left_stripped, right_stripped
     # Mend punctuation until nothing changes: ", ," -> ",", ", ." -> ".", ". ." -> ".", "()" -> "".
     changed = True
@@ -160,7 +249,7 @@ def _cut_span(t: str, a: int, b: int, floor: int) -> str:
         elif lc in _STOP_PUNCT and lc and rc in _STOP_PUNCT + _CLAUSE_PUNCT:
             right = right[1:].lstrip(_HSPACE)
             changed = True
-        elif not (lead + left).strip() and rc in _STOP_PUNCT + _CLAUSE_PUNCT:
+        elif _all_space_before(t, floor + len(left)) and rc in _STOP_PUNCT + _CLAUSE_PUNCT:
             right = right[1:].lstrip(_HSPACE)
             changed = True
 
@@ -171,7 +260,16 @@ def _cut_span(t: str, a: int, b: int, floor: int) -> str:
         joiner = ""
     elif right[0] in _CLAUSE_PUNCT + _STOP_PUNCT + ")]}" or left[-1] in "([{":
         joiner = ""
-    return lead + left + joiner + right
+    out.keep_to(floor + len(left))
+    out.tail.push(joiner + right)
+
+
+def _all_space_before(t: str, k: int) -> bool:
+    """Whether ``t[:k]`` is all whitespace (``not t[:k].strip()`` without the copy)."""
+    return _NOT_SPACE.search(t, 0, k) is None
+
+
+_NOT_SPACE = re.compile(r"\S")
 
 
 def _split_word(left: str, right: str, raw_left: str, raw_right: str, cut: str) -> bool:
@@ -187,41 +285,77 @@ def _split_word(left: str, right: str, raw_left: str, raw_right: str, cut: str) 
     return bool(head) and head.group(0) not in _SHORT_WORDS
 
 
-def _starts_sentence(before: str) -> bool:
-    stripped = before.rstrip()
-    return not stripped or stripped[-1] in _STOP_PUNCT or before.endswith(("\n", "\r"))
+def _starts_sentence(t: str, k: int) -> bool:
+    """Whether text after ``t[:k]`` starts a sentence (nothing before it, a full stop, a line break)."""
+    if k > 0 and t[k - 1] in "\n\r":
+        return True
+    j = k
+    while j > 0 and t[j - 1].isspace():
+        j -= 1
+    return j == 0 or t[j - 1] in _STOP_PUNCT
 
 
-def _sentence_bounds(t: str, a: int, b: int) -> tuple[int, int]:
-    """The sentence(s) holding ``[a, b)``: from after the previous sentence end to past the next one."""
-    start = 0
-    for m in _SENTENCE_END.finditer(t, 0, a):
-        start = m.end()
-    # A line break or a tag edge also bounds a sentence: never cut across markup or paragraphs.
-    for stop in ("\n", ">"):
-        k = t.rfind(stop, start, a)
-        if k != -1:
-            start = max(start, k + 1)
-    while start < a and t[start].isspace():
-        start += 1
-    m = _SENTENCE_END.search(t, b)
-    end = m.end() if m else len(t)
-    for stop in ("\n", "<"):
-        k = t.find(stop, b, end)
-        if k != -1:
-            end = min(end, k)
-    return start, max(end, b)
+class _SentenceIndex:
+    """Sentence ends and line/tag edges of a text, found once, for the bounds of many spans."""
+
+    def __init__(self, t: str) -> None:
+        self.t = t
+        found = list(_SENTENCE_END.finditer(t))
+        self.starts = [m.start() for m in found]
+        self.ends = [m.end() for m in found]
+        self.before = [m.start() for m in re.finditer(r"[\n>]", t)]
+        self.after = [m.start() for m in re.finditer(r"[\n<]", t)]
+
+    def bounds(self, a: int, b: int) -> tuple[int, int]:
+        """The sentence(s) holding ``[a, b)``: from after the previous sentence end to past the next one."""
+        t = self.t
+        # The last sentence end in t[:a]: one ending right at ``a`` (the cut text's end counts as a
+        # space), else the last of the whole text's that ends by ``a``.
+        if _ends_with_sentence_end(t, a):
+            start = a
+        else:
+            i = bisect.bisect_right(self.ends, a)
+            start = self.ends[i - 1] if i else 0
+        # A line break or a tag edge also bounds a sentence: never cut across markup or paragraphs.
+        j = bisect.bisect_left(self.before, a) - 1
+        if j >= 0 and self.before[j] >= start:
+            start = self.before[j] + 1
+        while start < a and t[start].isspace():
+            start += 1
+        # The next sentence end from ``b`` (as a search from ``b`` finds it).
+        i = bisect.bisect_right(self.ends, b)
+        if i == len(self.ends):
+            end = len(t)
+        elif self.starts[i] >= b or t[b] in _STOP_PUNCT:
+            end = self.ends[i]
+        else:  # ``b`` lies in the quotes or brackets after a full stop: the next one
+            end = self.ends[i + 1] if i + 1 < len(self.ends) else len(t)
+        k = bisect.bisect_left(self.after, b)
+        if k < len(self.after) and self.after[k] < end:
+            end = self.after[k]
+        return start, max(end, b)
 
 
-def _cut_sentence(t: str, a: int, b: int) -> str:
-    """Drop ``t[a:b]`` with the spaces after it, so the next sentence moves up."""
-    right = t[b:]
-    stripped = right.lstrip(_HSPACE)
-    left = t[:a]
-    if not stripped or stripped[0] in "\n\r<":
+_CLOSING_MARKS = "\"'\u201d\u2019)]"
+
+
+def _ends_with_sentence_end(t: str, a: int) -> bool:
+    """Whether ``t[:a]`` ends with a full stop, maybe followed by quotes or brackets."""
+    i = a
+    while i > 0 and t[i - 1] in _CLOSING_MARKS:
+        i -= 1
+    return i > 0 and t[i - 1] in _STOP_PUNCT
+
+
+def _cut_sentence(out: _Out, a: int) -> None:
+    """Drop ``[a, tail start)`` with the spaces after it, so the next sentence moves up."""
+    out.tail.strip_front(_HSPACE)
+    first = out.tail.head(1)
+    if not first or first in "\n\r<":
         # Nothing follows on this line: also drop the spaces that led into the sentence.
-        left = left.rstrip(_HSPACE)
-    return left + stripped
+        while a > 0 and out.source[a - 1] in _HSPACE:
+            a -= 1
+    out.keep_to(a)
 
 
 # -- HTML -----------------------------------------------------------------------------------------
@@ -315,30 +449,64 @@ def _parse_markup(raw: str) -> _Markup:
     return _Markup(elements, texts, tags, content)
 
 
-def _covered(a: int, b: int, cuts: list[tuple[int, int]]) -> bool:
-    return any(ca <= a and b <= cb for ca, cb in cuts)
+class _Cuts:
+    """Cut ranges kept sorted, disjoint and merged (touching ranges join), with bisected lookups."""
+
+    def __init__(self, ranges: list[tuple[int, int]]) -> None:
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+        for a, b in _merge_cuts(ranges):
+            self.starts.append(a)
+            self.ends.append(b)
+
+    def covered(self, a: int, b: int) -> bool:
+        """Whether one cut holds all of ``[a, b)``."""
+        k = bisect.bisect_right(self.starts, a) - 1
+        return k >= 0 and b <= self.ends[k]
+
+    def overlaps(self, a: int, b: int) -> bool:
+        k = bisect.bisect_right(self.ends, a)  # the first cut ending after ``a``
+        return k < len(self.starts) and self.starts[k] < b
+
+    def add(self, a: int, b: int) -> None:
+        i = bisect.bisect_left(self.ends, a)  # from the first cut that reaches ``a``
+        j = bisect.bisect_right(self.starts, b)  # to the last that starts by ``b``
+        if i < j:
+            a, b = min(a, self.starts[i]), max(b, self.ends[j - 1])
+        self.starts[i:j] = [a]
+        self.ends[i:j] = [b]
+
+    def as_list(self) -> list[tuple[int, int]]:
+        return list(zip(self.starts, self.ends, strict=True))
 
 
-def _has_words(raw: str, mk: _Markup, el: _Element, cuts: list[tuple[int, int]]) -> bool:
+def _has_words(raw: str, mk: _Markup, el: _Element, cuts: _Cuts, text_ends: list[int]) -> bool:
     """Whether ``el`` still holds words (or an image) outside the cut ranges.
 
     A link counts words only: an image inside a spam link is the same paid-for backlink.
     """
     lo, hi = el.open_end, el.close_start
-    for p in mk.content if el.name != "a" else ():
-        if lo <= p < hi and not _covered(p, p + 1, cuts):
-            return True
-    for ta, tb in mk.texts:
-        if tb <= lo or ta >= hi:
-            continue
+    if el.name != "a":
+        i = bisect.bisect_left(mk.content, lo)
+        while i < len(mk.content) and mk.content[i] < hi:
+            p = mk.content[i]
+            if not cuts.covered(p, p + 1):
+                return True
+            k = bisect.bisect_right(cuts.starts, p) - 1  # skip what the covering cut holds
+            i = bisect.bisect_left(mk.content, cuts.ends[k], i + 1)
+    for t in range(bisect.bisect_right(text_ends, lo), len(mk.texts)):
+        ta, tb = mk.texts[t]
+        if ta >= hi:
+            break
         ta, tb = max(ta, lo), min(tb, hi)
         pos = ta
-        for ca, cb in cuts:
-            if cb <= pos or ca >= tb:
-                continue
+        k = bisect.bisect_right(cuts.ends, pos)
+        while k < len(cuts.starts) and cuts.starts[k] < tb:
+            ca, cb = cuts.starts[k], cuts.ends[k]
             if ca > pos and not _WORDLESS.fullmatch(raw, pos, ca):
                 return True
             pos = max(pos, cb)
+            k += 1
         if pos < tb and not _WORDLESS.fullmatch(raw, pos, tb):
             return True
     return False
@@ -354,55 +522,98 @@ def _merge_cuts(cuts: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return out
 
 
+def _parents(elements: list[_Element]) -> list[int]:
+    """Index of each element's parent (-1 at the top); elements nest and come in start order."""
+    parents: list[int] = []
+    stack: list[int] = []
+    for el in elements:
+        while stack and elements[stack[-1]].end <= el.start:
+            stack.pop()
+        parents.append(stack[-1] if stack else -1)
+        stack.append(len(parents) - 1)
+    return parents
+
+
 def _html_cuts(raw: str, mk: _Markup, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """The span ranges, snapped out of tags and grown over every element they leave without words."""
-    cuts = []
+    starts = [t[0] for t in mk.tags]  # tags do not overlap and come in order
+    snapped = []
     for a, b in spans:
-        for ts, te, _idx, _end in mk.tags:
-            if ts < a < te:
-                a = ts
-            if ts < b < te:
-                b = te
-        cuts.append((a, b))
-    cuts = _merge_cuts(cuts)
+        i = bisect.bisect_left(starts, a) - 1  # the last tag starting before ``a``
+        if i >= 0 and a < mk.tags[i][1]:
+            a = mk.tags[i][0]
+        i = bisect.bisect_left(starts, b) - 1
+        if i >= 0 and b < mk.tags[i][1]:
+            b = mk.tags[i][1]
+        snapped.append((a, b))
+    cuts = _Cuts(snapped)
     # Grow to a fixed point: an element emptied by a cut goes whole, then maybe its parent too.
-    changed = True
-    while changed:
-        changed = False
-        for el in mk.elements:
-            if el.name in _KEEP or _covered(el.start, el.end, cuts):
-                continue
-            if not any(max(ca, el.start) < min(cb, el.end) for ca, cb in cuts):
-                continue
-            if not _has_words(raw, mk, el, cuts):
-                cuts = _merge_cuts([*cuts, (el.start, el.end)])
-                changed = True
-    return cuts
+    # Growing only ever empties more, so the fixed point does not depend on the order: check the
+    # elements a cut touches, and after each growth the ancestors of the element that went.
+    elements = mk.elements
+    parents = _parents(elements)
+    text_ends = [tb for _ta, tb in mk.texts]
+    todo = [i for i, el in enumerate(elements) if cuts.overlaps(el.start, el.end)]
+    queued = set(todo)
+    todo.reverse()
+    while todo:
+        i = todo.pop()
+        queued.discard(i)
+        el = elements[i]
+        if el.name in _KEEP or cuts.covered(el.start, el.end) or not cuts.overlaps(el.start, el.end):
+            continue
+        if not _has_words(raw, mk, el, cuts, text_ends):
+            cuts.add(el.start, el.end)
+            up = parents[i]
+            while up >= 0:
+                if up not in queued:
+                    queued.add(up)
+                    todo.append(up)
+                up = parents[up]
+    return cuts.as_list()
 
 
 def _clean_html(text: str, ranges: list[tuple[int, int, Span]], policy: str, marker: str) -> CleanResult:
     mk = _parse_markup(text)
     cuts = _html_cuts(text, mk, [(a, b) for a, b, _s in ranges])
     removed = []
+    range_ends = [rb for _ra, rb, _s in ranges]  # ranges are merged: disjoint and in order
     for a, b in cuts:
-        inside = [s for ra, rb, s in ranges if ra < b and a < rb]
+        inside = []
+        for ra, _rb, span in ranges[bisect.bisect_right(range_ends, a) :]:
+            if ra >= b:
+                break
+            inside.append(span)
         best = max(inside, key=lambda s: s.score)
         removed.append(Removal(a, b, text[a:b], best.category, best.score))
-    out = text
+    out = _Out(text)
+    tag_starts = [t[0] for t in mk.tags]
     floor_of = ([0] + [b for _a, b in cuts])[: len(cuts)]
     for (a, b), floor in zip(reversed(cuts), reversed(floor_of), strict=True):
         # Tags inside the cut whose partner lies outside it stay, so the markup stays balanced.
         kept = "".join(
             text[ts:te]
-            for ts, te, idx, _end in mk.tags
-            if a <= ts and te <= b and not (a <= mk.elements[idx].start and mk.elements[idx].end <= b)
+            for ts, te, idx, _end in _tags_within(mk.tags, tag_starts, a, b)
+            if not (a <= mk.elements[idx].start and mk.elements[idx].end <= b)
         )
+        out.cut_from(b)
         if policy == "mask":
-            out = out[:a] + _html.escape(marker) + kept + out[b:]
+            out.keep_to(a)
+            out.tail.push(_html.escape(marker) + kept)
         elif kept:
-            out = out[:a] + kept + out[b:]
+            out.keep_to(a)
+            out.tail.push(kept)
         elif policy == "sentence":
-            out = _cut_sentence(out, a, b)
+            _cut_sentence(out, a)
         else:
-            out = _cut_span(out, a, b, floor)
-    return CleanResult(out, tuple(removed))
+            _cut_span(out, a, b, floor)
+    return CleanResult(out.text(), tuple(removed))
+
+
+def _tags_within(tags: list[tuple[int, int, int, bool]], starts: list[int], a: int, b: int):
+    """The tags lying wholly inside ``[a, b)``, in order."""
+    for tag in tags[bisect.bisect_left(starts, a) :]:
+        if tag[0] >= b:
+            break
+        if tag[1] <= b:
+            yield tag

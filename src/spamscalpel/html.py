@@ -13,7 +13,9 @@ zero-width position at the cursor: offsets stay valid and monotonic whatever the
 from __future__ import annotations
 
 import bisect
+import io
 import re
+from array import array
 from dataclasses import dataclass
 from html.entities import html5 as _HTML5_ENTITIES
 from urllib.parse import urljoin
@@ -594,11 +596,14 @@ def _describe(tag: str, attrs: dict) -> str:
     return tag
 
 
+# A variable is read from the start of its identifier only, and whole (possessive): tried from every
+# letter of a long identifier, the regex cost time quadratic in its length (a 40 KB <script> of one
+# name took minutes). The suffix of an identifier is the same variable's tail, never another one.
 _SCRIPT_TARGET = (
     r"(?:document\s*\.\s*getElementById\s*\(\s*(['\"])(?P<id>[^'\"]+)\1\s*\)"
     r"|document\s*\.\s*querySelector(?:All)?\s*\(\s*(['\"])(?P<sel>[^'\"]+)\3\s*\)(?:\s*\[\s*\d+\s*\])?"
     r"|document\s*\.\s*getElementsByClassName\s*\(\s*(['\"])(?P<cls>[^'\"]+)\5\s*\)\s*\[\s*\d+\s*\]"
-    r"|(?P<var>[A-Za-z_$][\w$]*))"
+    r"|(?<![\w$])(?P<var>[A-Za-z_$][\w$]*+))"
 )
 _SCRIPT_STYLE_SET = re.compile(
     _SCRIPT_TARGET
@@ -611,7 +616,7 @@ _SCRIPT_CSSTEXT = re.compile(
     re.I,
 )
 _SCRIPT_VAR = re.compile(
-    r"(?P<var>[A-Za-z_$][\w$]*)\s*=\s*document\s*\.\s*getElementById\s*\(\s*(['\"])(?P<id>[^'\"]+)\2\s*\)"
+    r"(?<![\w$])(?P<var>[A-Za-z_$][\w$]*+)\s*=\s*document\s*\.\s*getElementById\s*\(\s*(['\"])(?P<id>[^'\"]+)\2\s*\)"
 )
 _JQUERY_HIDE = re.compile(
     r"(?:\$|jQuery)\s*\(\s*(['\"])(?P<sel>[^'\"]+)\1\s*\)\s*\.\s*"
@@ -720,8 +725,9 @@ class _Builder:
         self.raw = raw
         self.aligner = aligner
         self.parts: list[str] = []
-        self.starts: list[int] = []
-        self.ends: list[int] = []
+        # Machine integers, not a list of int objects: 16 bytes per view character instead of ~80.
+        self.starts = array("q")
+        self.ends = array("q")
         self.length = 0
         self.last = ""  # last character of the view so far
         self.high = 0  # raw end of the last mapped character: offsets never go below it
@@ -790,6 +796,89 @@ def _sanitize(raw: str) -> str:
         return _SURROGATE.sub("\ufffd", raw)
 
 
+# Elements nested deeper than this are read as plain content of the deepest one. HTML parsers cost
+# time quadratic in nesting depth (100,000 nested <div>s took lexbor minutes); browsers cap depth
+# the same way (Blink at 512). Real pages stay far below it.
+MAX_DEPTH = 512
+_DEPTH_TAG = re.compile(r"<(/?)([A-Za-z][^\t\n\f\r />]*)(?:[^>\"']|\"[^\"]*\"|'[^']*')*>|<!--", re.S)
+# Elements that close by themselves or hold no content do not add to the depth.
+_FLAT = frozenset(
+    "p li dt dd option optgroup tr td th thead tbody tfoot rb rt rp colgroup caption head body html "
+    "area base br col embed hr img input keygen link meta param source track wbr".split()
+)
+_RAW_CONTENT = frozenset("script style textarea title xmp plaintext noembed noframes iframe".split())
+
+
+def _flatten_deep(src: str) -> str:
+    """``src`` with the tags of elements nested deeper than ``MAX_DEPTH`` made empty comments (same length)."""
+    if src.count("<") <= MAX_DEPTH:
+        return src
+    # Compact state: a page of 200,000 nested tags must not cost more memory than its text.
+    names: list[str] = []  # open elements, innermost last (names shared through ``seen``)
+    deep = bytearray()  # 1 where that element's tags are blanked
+    seen: dict[str, str] = {}
+    blank = array("q")  # start, end of each tag to blank
+    pos = 0
+    while True:
+        m = _DEPTH_TAG.search(src, pos)
+        if m is None:
+            break
+        pos = m.end()
+        if m.group(0) == "<!--":
+            pos = _comment_end(src, pos)
+            continue
+        name = m.group(2).lower()
+        name = seen.setdefault(name, name)
+        if m.group(1):  # an end tag closes the innermost open element of its name (looked for nearby)
+            at = next(
+                (k for k in range(len(names) - 1, max(-1, len(names) - 64), -1) if names[k] == name), None
+            )
+            if at is not None:
+                if deep[at]:
+                    blank.extend(m.span())
+                del names[at:], deep[at:]
+            continue
+        if name in _RAW_CONTENT:
+            close = re.compile(r"</" + re.escape(name) + r"(?=[\s/>])", re.I).search(src, pos)
+            pos = close.start() if close else len(src)
+            continue
+        if name in _FLAT or m.group(0).endswith("/>"):
+            continue
+        too_deep = len(names) >= MAX_DEPTH
+        if too_deep:
+            blank.extend(m.span())
+        names.append(name)
+        deep.append(too_deep)
+    if not blank:
+        return src
+    out = io.StringIO()
+    last = 0
+    for k in range(0, len(blank), 2):
+        a, b = blank[k], blank[k + 1]
+        out.write(src[last:a])
+        out.write(_as_comment(b - a))
+        last = b
+    out.write(src[last:])
+    return out.getvalue()
+
+
+def _comment_end(src: str, pos: int) -> int:
+    """Where a comment whose ``<!--`` ends at ``pos`` ends (``<!-->`` and ``<!--->`` close at once)."""
+    if src.startswith(">", pos):
+        return pos + 1
+    if src.startswith("->", pos):
+        return pos + 2
+    m = _COMMENT_END.search(src, pos)
+    return m.end() if m else len(src)
+
+
+def _as_comment(n: int) -> str:
+    """An empty comment of exactly ``n`` characters (spaces when too short for one)."""
+    if n >= 7:
+        return "<!--" + " " * (n - 7) + "-->"
+    return {5: "<!-->", 6: "<!--->"}.get(n, " " * n)
+
+
 def html_view(raw: str, base_url: str | None = None) -> TextView:
     """Parse HTML into a text view: readable (and hidden) text, offset map, regions, links."""
     from selectolax.lexbor import LexborHTMLParser
@@ -797,7 +886,7 @@ def html_view(raw: str, base_url: str | None = None) -> TextView:
     if not isinstance(raw, str):
         raise TypeError(f"html_view() takes str, not {type(raw).__name__}")
     # Template and source files (PHP, Jinja, HTML in SQL strings) parse as the page they print.
-    src = neutralize_source(_sanitize(raw))
+    src = _flatten_deep(neutralize_source(_sanitize(raw)))
     tree = LexborHTMLParser(src)
     runs, raw_metas = _data_runs(src)
     aligner = _Aligner(src, runs)

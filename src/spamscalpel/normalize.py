@@ -24,8 +24,10 @@ example, ``générique`` in the lexicon meets ``generique`` in normalized text.
 
 from __future__ import annotations
 
+import io
 import re
 import unicodedata
+from array import array
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -97,9 +99,10 @@ class _OffsetMap:
     __slots__ = ("pos", "src", "end", "length")
 
     def __init__(self) -> None:
-        self.pos: list[int] = []  # normalized start of each segment
-        self.src: list[int] = []  # source start of each segment
-        self.end: list[int] = []  # -1 for an identity run, else the cluster's source end
+        # Machine-integer arrays: text with an invisible between every letter has a segment per char.
+        self.pos = array("q")  # normalized start of each segment
+        self.src = array("q")  # source start of each segment
+        self.end = array("q")  # -1 for an identity run, else the cluster's source end
         self.length = 0
 
     @classmethod
@@ -393,8 +396,13 @@ def _fold_chars(text: str) -> tuple[str, _OffsetMap | None]:
     if text.isascii():
         return text.lower(), None
     n = len(text)
-    pieces: list[tuple[int, int, str]] = []  # (start, end, folded) per cluster that changes
-    done = 0
+    # One pass builds the folded text and its map; the map is dropped when every cluster kept its
+    # length (fullwidth letters, accents stripped, ...). No list of clusters is kept on the way:
+    # text with an invisible between every letter has a cluster per character.
+    out = io.StringIO()  # not a list of pieces: one piece per invisible would cost more than the text
+    omap = _OffsetMap()
+    same_length = True
+    pos = done = 0
     for m in _unstable_re().finditer(text):
         p = m.start()
         if p < done:
@@ -409,33 +417,21 @@ def _fold_chars(text: str) -> tuple[str, _OffsetMap | None]:
         b = p + 1
         while b < n and _is_mark(text[b]):
             b += 1
-        pieces.append((a, b, _fold_cluster(text[a:b])))
-        done = b
-    if not pieces:
-        return text.casefold(), None
-    out: list[str] = []
-    pos = 0
-    same_length = all(b - a == len(f) for a, b, f in pieces)
-    if same_length:  # one char for one char (fullwidth letters, accents stripped, ...)
-        for a, b, f in pieces:
-            out.append(text[pos:a].casefold())
-            out.append(f)
-            pos = b
-        out.append(text[pos:].casefold())
-        return "".join(out), None
-    omap = _OffsetMap()
-    for a, b, f in pieces:
+        f = _fold_cluster(text[a:b])
+        same_length = same_length and b - a == len(f)
         if pos < a:
-            out.append(text[pos:a].casefold())
+            out.write(text[pos:a].casefold())
             omap.add_identity(pos, a - pos)
         if f:
-            out.append(f)
+            out.write(f)
             omap.add_cluster(a, b, len(f))
-        pos = b
+        pos = done = b
+    if not done:
+        return text.casefold(), None
     if pos < n:
-        out.append(text[pos:].casefold())
+        out.write(text[pos:].casefold())
         omap.add_identity(pos, n - pos)
-    return "".join(out), omap
+    return out.getvalue(), (None if same_length else omap)
 
 
 # ---------------------------------------------------------------------------------------------

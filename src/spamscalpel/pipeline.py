@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from .blocks import grow_blocks, link_blocks, trade_prose
@@ -18,7 +19,7 @@ from .lexicon import load_lexicon
 from .links import link_spans
 from .normalize import needs_normalizing
 from .page import doorway_spans, page_evidence
-from .score import DocContext, get_scorer
+from .score import DocContext, Scored, get_scorer
 from .score.listings import quote_listings
 from .score.trades import fit_topics
 from .spans import spans_from_scored
@@ -28,6 +29,8 @@ from .view import TextView, plain_view
 if TYPE_CHECKING:
     from .analyze import Config
 
+# Longest phrase judged as one candidate; real injected runs in the corpora reach about 260.
+PHRASE_CAP = 500
 _EDGE_JUNK = " \t\r\n\u00a0,;:.!?\"'“”‘’()[]{}<>|-–—/"
 
 
@@ -50,23 +53,69 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 def find_candidates(view: TextView) -> list[Candidate]:
-    """All candidates of a view, in view-text offsets."""
+    """All candidates of a view, in view-text offsets, none longer than ``PHRASE_CAP`` characters."""
     text = view.text
     if not has_candidates(text) and not needs_normalizing(text):
         return []
-    norm, cands = candidates_for(text)
+    out: list[Candidate] = []
+    for c in _candidates_in(text, 0, len(text)):
+        out.extend(_capped(text, c) if c.end - c.start > PHRASE_CAP else (c,))
+    return out
+
+
+def _candidates_in(text: str, lo: int, hi: int) -> list[Candidate]:
+    """Candidates of ``text[lo:hi]``, in offsets into ``text``."""
+    norm, cands = candidates_for(text[lo:hi] if (lo, hi) != (0, len(text)) else text)
     for c in cands:
-        c.start, c.end = norm.to_original(c.start, c.end)
-        c.kw_start, c.kw_end = norm.to_original(c.kw_start, c.kw_end)
+        c.start, c.end = (lo + p for p in norm.to_original(c.start, c.end))
+        c.kw_start, c.kw_end = (lo + p for p in norm.to_original(c.kw_start, c.kw_end))
         c.start, c.end = _trim(text, c.start, c.end)
         if c.end <= c.start:
             c.start, c.end = c.kw_start, c.kw_end
     return [c for c in cands if c.end > c.start]
 
 
+def _capped(text: str, long: Candidate) -> list[Candidate]:
+    """A phrase over ``PHRASE_CAP`` characters, found again in pieces of at most that length.
+
+    A run of keywords and sales words can grow without end ("buy cheap viagra online " repeated):
+    as one candidate, every phrase-level count grows with it and the scorer sees an ever stranger
+    phrase whose score falls. Each piece is judged like an ordinary phrase, and says it was capped.
+    """
+    note = Evidence(
+        "phrase_cap",
+        f"phrase capped at {PHRASE_CAP} characters (a run of {long.end - long.start:,} characters judged in pieces)",
+        0.0,
+    )
+    out: list[Candidate] = []
+    length = long.end - long.start
+    n_pieces = -(-length // PHRASE_CAP)
+    size = -(-length // n_pieces)  # pieces of about equal length, none over the cap
+    pos = long.start
+    while pos < long.end:
+        stop = long.end
+        if stop - pos > PHRASE_CAP:
+            stop = pos + size
+            space = max(text.rfind(" ", pos + size // 2, stop), text.rfind("\n", pos + size // 2, stop))
+            stop = space if space > pos else stop  # cut between words where there is a space
+        for c in _candidates_in(text, pos, stop):
+            c.evidence.append(note)
+            out.append(c)
+        pos = stop
+    return out
+
+
 def candidates_in_text(text: str) -> list[Candidate]:
     """The candidate finder alone over plain text (for benchmarks: no scoring, no report)."""
     return find_candidates(plain_view(text))
+
+
+def _with_finder_evidence(scored: list[Scored]) -> list[Scored]:
+    """Scored candidates with what the finder noted about them (a capped phrase) in their evidence."""
+    return [
+        replace(s, evidence=(*s.evidence, *s.candidate.evidence)) if s.candidate.evidence else s
+        for s in scored
+    ]
 
 
 def run_pipeline(doc: Document, cfg: Config) -> Report:
@@ -76,7 +125,7 @@ def run_pipeline(doc: Document, cfg: Config) -> Report:
     if not cands:  # an empty spam link, a trade-named site or spun text can still show
         return _report(doc, link_spans(doc, view, []), page_evidence(doc, view, None, [], []), 0.0)
     ctx = DocContext.build(view, load_lexicon(), cands)
-    scored = quote_listings(doc, view, fit_topics(ctx, get_scorer(cfg.scorer).score(ctx)))
+    scored = quote_listings(doc, view, _with_finder_evidence(fit_topics(ctx, get_scorer(cfg.scorer).score(ctx))))
     kept = [s for s in scored if s.score >= cfg.threshold]
     spans, canon = spans_from_scored(doc, view, kept)
     weak = [sc.candidate for sc in scored if sc.score < cfg.threshold]

@@ -9,6 +9,7 @@ so each seed is grown over those pieces, left and right, without crossing senten
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 
@@ -46,6 +47,100 @@ _TLD_HINT = re.compile(rf"\.(?:{_TLDS})\b")  # starts with a literal: the engine
 def _looks_like_url(low: str) -> bool:
     """Cheap test for anything URL-like before running the expensive URL pattern."""
     return "http" in low or "www." in low or _TLD_HINT.search(low) is not None
+
+
+# ``_URL`` is the reference definition, but ``_URL.finditer`` costs time quadratic in a long run of
+# dotted labels without a TLD ("qq.qq.qq..."): every label start re-walks the run and tries every
+# TLD at every dot. The helpers below find the same matches in linear time: a run of labels is
+# walked once (possessive, no backtracking) and, when no TLD ends it, every later start inside the
+# run is skipped, since it could only reach the same dots.
+_URL_HEAD = re.compile(r"(?:https?://|www\.)[^\s<>\"')\]]+", re.IGNORECASE)
+_URL_HEAD_AT = re.compile(r"(?=https?://|www\.)", re.IGNORECASE)
+_DOMAIN_START = re.compile(r"\b[a-z0-9]", re.IGNORECASE)
+# The first label, then every further label that a dot follows: the dots a TLD may come after.
+_LABEL_RUN = re.compile(r"[a-z0-9][a-z0-9-]{1,62}+(?:\.[a-z0-9-]{1,62}+(?=\.))*+", re.IGNORECASE)
+_LABEL = re.compile(r"[a-z0-9-]*+", re.IGNORECASE)
+_TLD_AT = re.compile(rf"\.(?:{_TLDS})\b", re.IGNORECASE)
+_URL_PATH = re.compile(r"/[^\s<>\"')\]]*")
+
+
+def _domain_at(text: str, p: int) -> tuple[int | None, int]:
+    """End of the bare-domain URL starting at ``p`` (None if none), and where its label run ends.
+
+    ``p`` must be a word start. No domain starts anywhere in ``(p, run end]`` when this one fails.
+    """
+    run = _LABEL_RUN.match(text, p)
+    if run is None or not text.startswith(".", run.end()):
+        return None, p
+    last = run.end()
+    tld = None
+    # The regex's greedy choice is the last dot a TLD follows. A TLD match from a dot up to ``last``
+    # ends well before the end bound, so the bound never decides a ``\b``.
+    for m in _TLD_AT.finditer(text, p, last + 16):
+        if m.start() > last:
+            break
+        tld = m
+    if tld is None:
+        return None, last
+    path = _URL_PATH.match(text, tld.end())
+    return (path.end() if path else tld.end()), last
+
+
+def _url_at(text: str, pos: int) -> tuple[int, int] | None:
+    """``_URL.match(text, pos)`` as (start, end), in time linear in the URL-like run at ``pos``."""
+    head = _URL_HEAD.match(text, pos)
+    if head:
+        return pos, head.end()
+    start = _DOMAIN_START.match(text, pos)
+    if start is None:
+        return None
+    end, _run = _domain_at(text, pos)
+    return None if end is None else (pos, end)
+
+
+def _iter_urls(text: str) -> Iterator[tuple[int, int]]:
+    """(start, end) of each ``_URL.finditer(text)`` match, in linear time."""
+    heads = (m.start() for m in _URL_HEAD_AT.finditer(text))
+    head = next(heads, None)
+    pos = 0
+    found: tuple[int, int] | None = None  # the next domain match at or after ``pos``
+    ruled_out = 0  # no domain match starts below this, except ``found``
+    while True:
+        if found is None or found[0] < pos:
+            found, ruled_out = _next_domain(text, max(pos, ruled_out))
+        while head is not None and head < pos:
+            head = next(heads, None)
+        if head is not None and (found is None or head <= found[0]):
+            m = _URL_HEAD.match(text, head)
+            head = next(heads, None)
+            if m:  # a scheme or "www." is tried first at a position, as in the alternation
+                yield m.start(), m.end()
+                pos = m.end()
+            continue
+        if found is None:
+            return
+        yield found
+        pos = found[1]
+
+
+def _next_domain(text: str, q: int) -> tuple[tuple[int, int] | None, int]:
+    """The first bare-domain match starting at or after ``q``, and the position below which no other starts."""
+    n = len(text)
+    while True:
+        s = _DOMAIN_START.search(text, q)
+        if s is None:
+            return None, n + 1
+        p = s.start()
+        end, run_end = _domain_at(text, p)
+        if end is not None:
+            return (p, end), run_end + 1
+        if run_end == p:  # no dot after this label: none after the same label either ("a-a-a-...")
+            label_end = _LABEL.match(text, p).end()
+            if not text.startswith(".", label_end):
+                run_end = label_end - 1
+            elif label_end - p > 63:  # too long a label: a start in its last 63 characters may fit
+                run_end = label_end - 64
+        q = max(p + 1, run_end + 1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,8 +277,8 @@ def has_candidates(text: str) -> bool:
 
 
 def _url_has_term(low: str, auto: ahocorasick.Automaton) -> bool:
-    for m in _URL.finditer(low):
-        for _ in auto.iter(m.group(0)):
+    for start, end in _iter_urls(low):
+        for _ in auto.iter(low[start:end]):
             return True
     return False
 
@@ -264,9 +359,9 @@ def _grow_right(text: str, pos: int, lex: Lexicon, cand: Candidate, hits_at: dic
                 cand.modifiers.append(word)
             pos = p.end()
             continue
-        u = _URL.match(text, nxt)
+        u = _url_at(text, nxt)
         if u and nxt - pos <= 3:
-            url = u.group(0).rstrip(".,;:")
+            url = text[u[0] : u[1]].rstrip(".,;:")
             cand.url = cand.url or url
             pos = nxt + len(url)
             continue
@@ -368,8 +463,8 @@ def find_url_candidates(norm: Normalized, lexicon: Lexicon | None = None) -> lis
     out: list[Candidate] = []
     if not _looks_like_url(norm.text):
         return out
-    for m in _URL.finditer(norm.text):
-        url = m.group(0).rstrip(".,;:")
+    for m_start, m_end in _iter_urls(norm.text):
+        url = norm.text[m_start:m_end].rstrip(".,;:")
         best: tuple[str, Term] | None = None
         for _, (key, term) in auto.iter(url):
             if term.kind == "drug" and len(key) < 6:
@@ -380,10 +475,10 @@ def find_url_candidates(norm: Normalized, lexicon: Lexicon | None = None) -> lis
             continue
         key, term = best
         c = Candidate(
-            start=m.start(),
-            end=m.start() + len(url),
-            kw_start=m.start(),
-            kw_end=m.start() + len(url),
+            start=m_start,
+            end=m_start + len(url),
+            kw_start=m_start,
+            kw_end=m_start + len(url),
             term=key,
             category=term.category,
             canonical=term.canonical,

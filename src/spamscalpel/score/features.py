@@ -76,6 +76,12 @@ _MED_PATTERNS_BEFORE = re.compile(
 )
 
 
+# What the patterns after a phrase may read of its sentence ("... is used to", "once daily").
+_AFTER_WINDOW = 2000
+# Any character that is more than opening punctuation: the phrase does not open its sentence.
+_SENTENCE_TEXT = re.compile(r"[^ \t\"'“‘(\[\-•*]")
+
+
 _HEALTH_PATH = Path(__file__).with_name("data") / "health_words.txt"
 # A page is about health when at least this share of its sentences uses a health word.
 HEALTH_PAGE_SHARE = 0.15
@@ -110,6 +116,68 @@ class CandidateFeatures:
 
 def _words(s: str) -> list[str]:
     return [w.lower() for w in _WORD.findall(s)]
+
+
+class _SentenceWords:
+    """The vocabulary words of one sentence, found once for all the phrases in it.
+
+    ``around(a, b)`` is ``{w for w in _words(text[start:a] + " " + text[b:end]) if w in vocab}``
+    without rescanning the sentence per phrase: a run-on sentence of thousands of phrases (one
+    long keyword run) would make that quadratic.
+    """
+
+    def __init__(self, text: str, start: int, end: int, vocab: frozenset[str]):
+        self.text, self.start, self.end, self.vocab = text, start, end, vocab
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+        self.first: dict[str, int] = {}  # vocabulary word -> index of its first match
+        self.last: dict[str, int] = {}
+        for i, m in enumerate(_WORD.finditer(text, start, end)):
+            self.starts.append(m.start())
+            self.ends.append(m.end())
+            w = m.group(0).lower()
+            if w in vocab:
+                self.first.setdefault(w, i)
+                self.last[w] = i
+
+    def around(self, a: int, b: int) -> set[str]:
+        """Vocabulary words of the sentence before ``a`` and from ``b`` on."""
+        found: set[str] = set()
+        if a > self.start:
+            # Matches that end before ``a`` are the same as those of the cut text; the scan of the
+            # cut text then goes on from the end of the last of them.
+            i = bisect.bisect_left(self.ends, a)
+            found.update(w for w, k in self.first.items() if k < i)
+            tail = self.ends[i - 1] if i else self.start
+            found.update(w for w in _words_between(self.text, tail, a) if w in self.vocab)
+        if b < self.end:
+            # A scan from ``b`` meets the sentence's matches again at the first match both start.
+            for m in _WORD.finditer(self.text, b, self.end):
+                j = bisect.bisect_left(self.starts, m.start())
+                if j < len(self.starts) and self.starts[j] == m.start():
+                    found.update(w for w, k in self.last.items() if k >= j)
+                    break
+                if m.group(0).lower() in self.vocab:
+                    found.add(m.group(0).lower())
+        return found
+
+
+def _words_between(text: str, a: int, b: int) -> list[str]:
+    return [w.lower() for w in _WORD.findall(text, a, b)]
+
+
+def _blank(text: str, ranges: list[tuple[int, int]]) -> str:
+    """``text`` with every range replaced by as many spaces (one join, no per-character list)."""
+    parts: list[str] = []
+    pos = 0
+    for a, b in sorted(ranges):
+        a = max(a, pos)
+        if b <= a:
+            continue
+        parts += (text[pos:a], " " * (b - a))
+        pos = b
+    parts.append(text[pos:])
+    return "".join(parts)
 
 
 def _commercial(c: Candidate, lex) -> tuple[float, str]:
@@ -162,7 +230,7 @@ def _drug_pair(phrase: str, c: Candidate, lex) -> str:
         return ""
     low = phrase.lower()
     found = []
-    for k in c.keywords:
+    for k in dict.fromkeys(c.keywords):  # each keyword once: a long run repeats them
         t = lex.terms.get(k)
         if t is None or t.category != "pharma":
             continue
@@ -214,10 +282,7 @@ def _compute_features(ctx: DocContext) -> list[CandidateFeatures]:
     # Health topic: which sentences use a health word outside the candidates themselves ("buy
     # cheap pills" must not make its own sentence medical).
     health = load_health_words()
-    blanked = list(text)
-    for c in cands:
-        blanked[c.start : c.end] = " " * (c.end - c.start)
-    plain = "".join(blanked)
+    plain = _blank(text, [(c.start, c.end) for c in cands])
     healthy_sentences = {
         a
         for a, b in zip(ctx.sentence_starts, ctx.sentence_ends, strict=True)
@@ -235,6 +300,7 @@ def _compute_features(ctx: DocContext) -> list[CandidateFeatures]:
     base_domain = link_domain(view.base_url) if view.base_url else ""
 
     warned: dict[int, bool] = {}  # sentence start -> the sentence warns (one search per sentence)
+    sentence_words: dict[int, _SentenceWords] = {}  # sentence start -> its medical words
     out: list[CandidateFeatures] = []
     for i, c in enumerate(cands):
         v: dict[str, float] = {}
@@ -250,15 +316,15 @@ def _compute_features(ctx: DocContext) -> list[CandidateFeatures]:
             v["strength"] = c.strength
         kw = text[c.kw_start : c.kw_end]
         s_start, s_end = ctx.sentence_of(c.kw_start)
-        sentence = text[s_start:s_end]
-        before = text[s_start : c.start]
-        after = text[c.end : s_end]
+        # Windows, not slices, of the sentence: a run-on sentence may hold thousands of phrases.
+        before = text[max(s_start, c.start - 8) : c.start]
+        after = text[c.end : min(s_end, c.end + _AFTER_WINDOW)]
         prev = _prev_word(text, c.start) if c.start > s_start else ""
         nxt, gap = _next_word(text, c.end)
 
         # A brand written in lower case mid-sentence: editors capitalise brands, injectors paste keywords.
         brand = c.kind in ("drug", "spam_drug") and c.term != c.canonical
-        at_sentence_start = not before.strip(" \t\"'“‘([-•*")
+        at_sentence_start = _SENTENCE_TEXT.search(text, s_start, c.start) is None
         if brand and kw.islower() and not at_sentence_start and kw.isalpha() is not False:
             v["lowercase_brand"] = 1.0
             notes["lowercase_brand"] = f"brand name '{kw}' written in lower case mid-sentence"
@@ -344,18 +410,18 @@ def _compute_features(ctx: DocContext) -> list[CandidateFeatures]:
                 v["medical_pattern"] = 1.0
                 notes["medical_pattern"] = "reads like a sentence about the drug"
         # Medical words make a drug mention legitimate; they do nothing for "xxx videos" or a casino.
-        med_words = (
-            [w for w in _words(before + " " + after) if w in lex.medical_context]
-            if c.category == "pharma"
-            else []
-        )
+        med_words: set[str] = set()
+        if c.category == "pharma":
+            if s_start not in sentence_words:
+                sentence_words[s_start] = _SentenceWords(text, s_start, s_end, lex.medical_context)
+            med_words = sentence_words[s_start].around(c.start, c.end)
         if med_words:
             v["medical_context"] = min(1.0, len(set(med_words)) / 3)
             notes["medical_context"] = "medical words in the sentence: " + ", ".join(
                 sorted(set(med_words))[:4]
             )
         if s_start not in warned:
-            warned[s_start] = _WARNING.search(sentence) is not None
+            warned[s_start] = _WARNING.search(text, s_start, s_end) is not None
         if warned[s_start]:
             v["warning"] = 1.0
             notes["warning"] = "the sentence warns or reports about it"

@@ -317,8 +317,9 @@ def _legit_use(
     kw = kw_raw.lower()
     # Another candidate of the trade in the sentence, not itself an ambiguous term, is a co-term.
     others = page.plain.get(i, 0) - (c.term not in rules.ambiguous)
-    # (A sales word on the term itself, "best poker", is not the everyday meaning.)
-    if (c.term in rules.ambiguous or kw in rules.ambiguous) and others <= 0 and not c.modifiers:
+    # (A strong sales word on the term itself, "play poker online", is not the everyday meaning;
+    # "a real jackpot" or "the best slot" is.)
+    if (c.term in rules.ambiguous or kw in rules.ambiguous) and others <= 0 and not _sold_on(c):
         return f"'{kw}' has its everyday meaning here: no other {rules.trade} word in the sentence"
     if page.about:
         return page.about
@@ -351,6 +352,16 @@ def _describes_venue(c, rules: TradeRules, i: int, page: _Page, ctx: DocContext)
         (b <= c.kw_start and not text[b : c.kw_start].strip()) or (c.kw_end <= a and not text[c.kw_end : a].strip())
         for a, b in names
     )
+
+
+_STRONG_MODIFIER = 0.4
+
+
+def _sold_on(c) -> bool:
+    from ..lexicon import load_lexicon
+
+    mods = load_lexicon().modifiers
+    return any(mods.get(m, 0.4) >= _STRONG_MODIFIER for m in c.modifiers) or bool(c.foreign)
 
 
 def _calls(page: _Page, i: int, rules: TradeRules) -> bool:
