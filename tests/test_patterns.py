@@ -38,7 +38,7 @@ POSITIVES = [
     ("buy zorbify online", "zorbify", "other"),
     ("best spinzilla casino", "spinzilla", "gambling"),
     ("quickcashly payday loans", "quickcashly", "loans"),
-    ("replica hublot watches", "hublot", "replica"),
+    ("replica bvlgari watches", "bvlgari", "replica"),
     ("write my dissertaton", "dissertaton", "essay"),
     ("priloxen over the counter", "priloxen", "pharma"),
     ("melorin pills", "melorin", "pharma"),
@@ -116,7 +116,7 @@ def test_keyword_candidates_win() -> None:
     for text, term in (
         ("best spinzilla casino", "casino"),
         ("quickcashly payday loans", "payday loan"),
-        ("replica hublot watches", "replica"),
+        ("replica bvlgari watches", "replica"),
     ):
         norm, cands = candidates_for(text)
         assert len(cands) == 1, cands
