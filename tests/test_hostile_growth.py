@@ -124,6 +124,11 @@ def test_elements_nested_past_the_depth_cap_are_read_as_content():
     assert "buy viagra online" in view.text
     shallow = '<html><body><div style="display:none">buy viagra</div><p>Hello</p></body></html>'
     assert _flatten_deep(shallow) == shallow
+    # "<div/>" nests like "<div>" in HTML; stray end tags close nothing and hide no depth.
+    for trick in ("<div/>" * 2000, "<div></span>" * 2000):
+        assert _flatten_deep(trick).count("<div") == MAX_DEPTH
+    svg = "<svg>" + '<path d="M0 0"/>' * 2000 + "</svg>"
+    assert _flatten_deep(svg) == svg
 
 
 @pytest.mark.parametrize("policy", ["span", "sentence", "mask"])

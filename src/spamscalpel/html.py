@@ -16,8 +16,10 @@ import bisect
 import io
 import re
 from array import array
+from collections import Counter
 from dataclasses import dataclass
 from html.entities import html5 as _HTML5_ENTITIES
+from itertools import accumulate
 from urllib.parse import urljoin
 
 from .css import (
@@ -809,15 +811,40 @@ _FLAT = frozenset(
 _RAW_CONTENT = frozenset("script style textarea title xmp plaintext noembed noframes iframe".split())
 
 
+_TAG_OPENING = re.compile(r"<(/?)([A-Za-z][^\t\n\f\r />]*)")
+
+
+def _may_nest_deep(src: str) -> bool:
+    """A cheap bound: could ``src`` nest elements more than about ``MAX_DEPTH`` deep?
+
+    Start tags minus end tags, at their highest, bound the depth unless end tags close nothing
+    (a stray ``</span>`` lowers the count but not the depth); end tags of a name beyond its start
+    tags are such strays, and many of them send the page to the exact scan too. Per tag, only C
+    code runs: one regex, a Counter, a map over a small table of tag kinds.
+    """
+    tags = _TAG_OPENING.findall(src)
+    counts = Counter(tags)
+    step = {(slash, name): 0 if name.lower() in _FLAT else (-1 if slash else 1) for slash, name in counts}
+    if max(accumulate(map(step.__getitem__, tags)), default=0) > MAX_DEPTH // 2:
+        return True
+    opened: Counter[str] = Counter()
+    closed: Counter[str] = Counter()
+    for (slash, name), n in counts.items():
+        if step[slash, name]:
+            (closed if slash else opened)[name.lower()] += n
+    return sum(max(0, n - opened[name]) for name, n in closed.items()) > MAX_DEPTH // 2
+
+
 def _flatten_deep(src: str) -> str:
     """``src`` with the tags of elements nested deeper than ``MAX_DEPTH`` made empty comments (same length)."""
-    if src.count("<") <= MAX_DEPTH:
+    if src.count("<") <= MAX_DEPTH or not _may_nest_deep(src):
         return src
     # Compact state: a page of 200,000 nested tags must not cost more memory than its text.
     names: list[str] = []  # open elements, innermost last (names shared through ``seen``)
     deep = bytearray()  # 1 where that element's tags are blanked
     seen: dict[str, str] = {}
     blank = array("q")  # start, end of each tag to blank
+    foreign = 0  # open <svg>/<math> elements
     pos = 0
     while True:
         m = _DEPTH_TAG.search(src, pos)
@@ -836,14 +863,17 @@ def _flatten_deep(src: str) -> str:
             if at is not None:
                 if deep[at]:
                     blank.extend(m.span())
+                foreign -= sum(1 for n in names[at:] if n in ("svg", "math"))
                 del names[at:], deep[at:]
             continue
         if name in _RAW_CONTENT:
             close = re.compile(r"</" + re.escape(name) + r"(?=[\s/>])", re.I).search(src, pos)
             pos = close.start() if close else len(src)
             continue
-        if name in _FLAT or m.group(0).endswith("/>"):
+        # "<div/>" opens a div like "<div>"; only inside <svg> and <math> does "/>" close at once.
+        if name in _FLAT or (foreign and m.group(0).endswith("/>")):
             continue
+        foreign += name in ("svg", "math")
         too_deep = len(names) >= MAX_DEPTH
         if too_deep:
             blank.extend(m.span())
