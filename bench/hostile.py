@@ -46,6 +46,17 @@ SHAPES: dict[str, tuple[str, str, str, str]] = {
         '<a href="http://rx.example/">cheap cialis</a> ',
         "</body></html>",
     ),
+    "empty_links": ("html", "<html><body><p>", '<a href="https://x.example/replica-rolex/"></a> ', "</p></body></html>"),
+    "md_links": ("text", "", "[payday loans](http://q.example/) wrote: nice. [loans](http://q.example/) x\n", ""),
+    "php_echo": ("html", "", "<?php echo '<a href=\"https://s.example/\">slot gacor</a>'; ?>\n", ""),
+    "listings": ("html", "<html><body><p>", "<pre>cheap viagra online</pre> ", "</p></body></html>"),
+    "trade_prose": (
+        "html",
+        "<html><body><p>",
+        'Watches are fine. <a href="https://w.example/">replica rolex</a> watches look good. The dial shines. ',
+        "</p></body></html>",
+    ),
+    "spinner_tags": ("text", "", "both(prenominal) up to(p) ", ""),
 }
 
 

@@ -27,6 +27,7 @@ import sys
 import threading
 import zlib
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -89,6 +90,12 @@ def _bucket_count(n: int) -> str:
 
 def context_features(ctx: DocContext) -> list[tuple[CandidateFeatures, list[str]]]:
     """For every candidate: its v1 features and its sparse context features (as strings)."""
+    return list(iter_context_features(ctx))
+
+
+def iter_context_features(ctx: DocContext) -> Iterator[tuple[CandidateFeatures, list[str]]]:
+    """``context_features`` one candidate at a time: a page of many candidates never holds every
+    candidate's feature strings at once (the scorer needs them only while it sums a logit)."""
     text = ctx.view.text
     v1 = compute_features(ctx)
     cands = ctx.candidates
@@ -98,7 +105,6 @@ def context_features(ctx: DocContext) -> list[tuple[CandidateFeatures, list[str]
     # over to real pages. The v1 features already hold the doc-level signals that do (rotation,
     # clusters, commercial density, pages discussing spam).
     doc = [f"doc:cats={min(len(cats), 3)}", f"doc:html={int(ctx.view.is_html)}"]
-    out: list[tuple[CandidateFeatures, list[str]]] = []
     for c, f in zip(cands, v1, strict=True):
         s_start, _ = ctx.sentence_of(c.kw_start)
         left_text = text[max(0, c.start - 120) : c.start]
@@ -145,8 +151,7 @@ def context_features(ctx: DocContext) -> list[tuple[CandidateFeatures, list[str]
         ):
             if val:
                 feats.append(f"has={flag}")
-        out.append((f, feats))
-    return out
+        yield f, feats
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -156,6 +161,13 @@ def bucket(feature: str, n_bits: int) -> int:
     Cached: context words repeat from candidate to candidate ("L1=the", "cat=pharma").
     """
     return zlib.crc32(feature.encode("utf-8")) & ((1 << n_bits) - 1)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _context_evidence(feature: str, weight: float) -> Evidence:
+    """The evidence of one sparse feature: shared between candidates (a sparse weight is the same for
+    every candidate that has the feature), so a page of thousands of candidates holds each once."""
+    return Evidence("context", describe(feature), weight)
 
 
 def describe(feature: str) -> str:
@@ -336,7 +348,7 @@ class ModelV1:
         """``score``, with each candidate's raw (uncalibrated) logit beside it, for stackers."""
         w = self.weights
         out: list[tuple[Scored, float]] = []
-        for cand, (f, feats) in zip(ctx.candidates, context_features(ctx), strict=True):
+        for cand, (f, feats) in zip(ctx.candidates, iter_context_features(ctx), strict=True):
             z, contrib = w.logit(f, feats)
             cand.features = dict(f.values)
             contrib.sort(key=lambda t: -abs(t[0]))
@@ -347,6 +359,6 @@ class ModelV1:
                         detail = term_detail(cand)
                     evidence.append(Evidence(_v1_kind(name), detail or name.replace("_", " "), round(val, 3)))
                 else:
-                    evidence.append(Evidence("context", describe(detail), round(val, 3)))
+                    evidence.append(_context_evidence(detail, round(val, 3)))
             out.append((Scored(cand, w.probability(z), tuple(evidence)), z))
         return out
