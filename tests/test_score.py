@@ -342,3 +342,17 @@ def test_spam_sentences_do_not_make_a_page_about_health() -> None:
         "Our neighbour lent us a ladder sertraline for the apple tree. The pears were late this year."
     )
     assert _features(text)["sertraline"].get("drug_off_topic") == 1.0
+
+
+def test_a_gerund_after_of_is_grammar_not_a_paste() -> None:
+    """'instead of ordering diazepam online' warns; 'of buy tramadol online' is pasted in."""
+    from spamscalpel.analyze import analyze
+
+    base = (
+        "Diazepam is a benzodiazepine used for anxiety and muscle spasms. It can cause drowsiness and "
+        "dependence, so doctors prescribe it for short periods. {} Tell your doctor about other medicines."
+    )
+    warned = base.format("Ask your pharmacist instead of ordering diazepam online from unknown sites.")
+    assert analyze(warned).verdict == "clean"
+    pasted = base.format("The risk of buy diazepam online is real.")
+    assert analyze(pasted).is_spam

@@ -46,7 +46,8 @@ _DET_PREP = frozenset("of the a an its their his her our your this that these th
 _WARNING = re.compile(
     r"\b(?:illegal|illegally|counterfeit|fake|scams?|dangerous|danger|warn(?:s|ed|ing|ings)?|beware|avoid|"
     r"unlicensed|rogue|fraud(?:ulent)?|risk(?:s|y)?|unsafe|crack(?:ing)?\s+down|seized|lawsuits?|spam(?:mers?)?|"
-    r"not\s+(?:legal|safe|approved))\b",
+    r"not\s+(?:legal|safe|approved)|instead\s+of|never\s+(?:buy|order)|do\s+not\s+(?:buy|order)|"
+    r"don'?t\s+(?:buy|order)|offen[cs]es?|prosecut\w*)\b",
     re.IGNORECASE,
 )
 _SPAM_TALK = re.compile(
@@ -364,7 +365,12 @@ def _compute_features(ctx: DocContext) -> list[CandidateFeatures]:
         if phrase_low.startswith(_BUY_VERBS) and prev in _BUY_FITS_BEFORE:
             v["buy_fits"] = 1.0
             notes["buy_fits"] = f"'{prev} {phrase_low.split()[0]}' reads as an ordinary verb phrase"
-        if phrase_low.startswith(_BUY_VERBS) and prev in ("the", "a", "an", "of", "is", "are", "its"):
+        first = phrase_low.split()[0] if phrase_low.split() else ""
+        if phrase_low.startswith(_BUY_VERBS) and prev in ("of", "is", "are") and first.endswith("ing"):
+            # "instead of ordering ...", "the risks of buying ...", "is buying": a gerund fits there.
+            v["buy_fits"] = 1.0
+            notes["buy_fits"] = f"'{prev} {first}' reads as an ordinary verb phrase"
+        elif phrase_low.startswith(_BUY_VERBS) and prev in ("the", "a", "an", "of", "is", "are", "its"):
             v["grammar_break"] = 1.0
             notes["grammar_break"] = (
                 f"'{prev} {phrase_low.split()[0]} ...': a purchase phrase where a noun belongs"
