@@ -13,9 +13,8 @@ from typing import TYPE_CHECKING
 
 from .blocks import grow_blocks, link_blocks
 from .detect import Candidate
-from .detect.keywords import candidates_for, has_candidates
+from .detect.keywords import candidates_for, needs_candidate_search
 from .lexicon import load_lexicon
-from .normalize import needs_normalizing
 from .page import doorway_spans, spam_page_evidence, url_evidence
 from .score import DocContext, get_scorer
 from .score.trades import fit_topics
@@ -50,7 +49,7 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
 def find_candidates(view: TextView) -> list[Candidate]:
     """All candidates of a view, in view-text offsets."""
     text = view.text
-    if not has_candidates(text) and not needs_normalizing(text):
+    if not needs_candidate_search(text):  # one compiled scan: most documents stop here
         return []
     norm, cands = candidates_for(text)
     for c in cands:
