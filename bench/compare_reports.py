@@ -42,23 +42,6 @@ print(f"{time.perf_counter() - t0:.2f}")
 """
 
 
-def brown_docs(n: int, size: int = 2000) -> list[str]:
-    """``n`` documents of about ``size`` chars of consecutive Brown paragraphs (empty without the corpus)."""
-    path = ROOT / "bench" / "data" / "clean" / "brown.jsonl"
-    if not path.exists() or n <= 0:
-        return []
-    paras = [json.loads(line)["text"] for line in path.read_text(encoding="utf-8").splitlines()]
-    docs = []
-    for i in range(n):
-        j, parts, length = (i * 7) % len(paras), [], 0
-        while length < size:
-            parts.append(paras[j % len(paras)])
-            length += len(parts[-1]) + 2
-            j += 1
-        docs.append("\n\n".join(parts))
-    return docs
-
-
 def documents(n_generated: int, n_brown: int) -> list[dict]:
     """The documents both trees analyse, as JSON-able dicts."""
     sys.path.insert(0, str(ROOT / "src"))
@@ -88,8 +71,10 @@ def documents(n_generated: int, n_brown: int) -> list[dict]:
     ):
         d = ex.to_document()
         docs.append({"id": f"gen:{d.id}", "text": d.text, "format": d.format, "url": d.url})
+    from generate import brown_docs  # bench/throughput/generate.py
+    from generate import generate as generate_throughput
+
     docs += [{"id": f"brown:{i}", "text": t} for i, t in enumerate(brown_docs(n_brown))]
-    from generate import generate as generate_throughput  # bench/throughput/generate.py
 
     with tempfile.TemporaryDirectory() as tmp:
         for path in generate_throughput(Path(tmp), 2.0):

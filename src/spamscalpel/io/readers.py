@@ -176,6 +176,9 @@ def parse_jsonl_line(raw: bytes, path: str, lineno: int, opts: ReaderOptions) ->
 
 Part = tuple[int, int]  # (index, count): one of ``count`` work units of a file
 _BLOCK_LINES = 256  # lines per block when the units of a compressed file take turns
+# Every unit of a compressed file decompresses all of it (it cannot seek), so splitting one into
+# many units costs more decompression than it saves analysis: a few units let a few workers share it.
+_MAX_COMPRESSED_UNITS = 8
 
 
 def _owner(lineno: int, count: int) -> int:
@@ -254,8 +257,9 @@ def _read_jsonl_range(path: str, opts: ReaderOptions, k: int, n: int) -> Iterato
 
 
 def count_units(path: str, fmt: str, unit_bytes: int) -> int:
-    """How many work units a file splits into: one per ``unit_bytes`` of its size (JSONL), at most
-    one per row group (Parquet), always one for WARC or when ``unit_bytes`` is 0."""
+    """How many work units a file splits into: one per ``unit_bytes`` of its size (JSONL; at most
+    ``_MAX_COMPRESSED_UNITS`` when compressed), at most one per row group (Parquet), always one for
+    WARC or when ``unit_bytes`` is 0."""
     import fsspec
 
     kind = detect_format(path) if fmt == "auto" else fmt
@@ -267,6 +271,8 @@ def count_units(path: str, fmt: str, unit_bytes: int) -> int:
     except Exception:  # unreadable here: the reader reports it, as one unit
         return 1
     units = max(1, -(-size // unit_bytes))
+    if kind == "jsonl" and any(path.endswith(s) for s in _COMPRESSIONS):
+        units = min(units, _MAX_COMPRESSED_UNITS)
     if kind == "parquet" and units > 1:
         try:
             import pyarrow.parquet as pq
