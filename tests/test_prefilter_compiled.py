@@ -137,3 +137,29 @@ def test_relaxed_drops_lookarounds_and_named_groups():
     assert out.startswith("(?:[a-z]+)")
     with pytest.raises(ValueError):
         compiled.relaxed(r"[\s]x")
+
+
+def _prose_with_obfuscation_hints(seed: int, n: int) -> list[str]:
+    """Ordinary sentences with what sends prose to normalization: "7th", "1960s", "wow!!", "U.S.S.R."."""
+    r = random.Random(seed)
+    bits = ["the 7th", "in the 1960s", "wow!!", "U.S.S.R.", "a 101b form", "Home|About", "$5 off", "v1agra"]
+    base = "The committee met on the 20th and agreed the garden needed work before the festival."
+    out = []
+    for _ in range(n):
+        words = base.split()
+        for _ in range(r.randint(1, 4)):
+            words.insert(r.randrange(len(words)), r.choice(bits + _WORDS))
+        out.append(" ".join(words))
+    return out
+
+
+def test_skipping_finders_when_normalization_revealed_nothing_changes_no_candidate(monkeypatch):
+    from spamscalpel.pipeline import candidates_in_text
+
+    texts = _prose_with_obfuscation_hints(21, 1500) + _random_texts(8, 1000)
+    texts += _jsonl("realworld-dev.jsonl")[:40]
+    fast = [repr(candidates_in_text(t)) for t in texts]
+    monkeypatch.setattr(keywords, "_nothing_revealed", lambda text, norm: False)
+    slow = [repr(candidates_in_text(t)) for t in texts]
+    assert fast == slow
+    assert sum(1 for t in texts if t.isascii()) > 1000

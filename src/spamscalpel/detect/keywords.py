@@ -481,6 +481,8 @@ def find_url_candidates(norm: Normalized, lexicon: Lexicon | None = None) -> lis
 def candidates_for(text: str) -> tuple[Normalized, list[Candidate]]:
     """Normalize ``text`` and find keyword and URL candidates in normalized offsets."""
     norm = normalize(text)
+    if _nothing_revealed(text, norm):
+        return norm, []
     cands = find_keyword_candidates(norm)
     urls = find_url_candidates(norm)
     if urls:
@@ -502,6 +504,21 @@ def candidates_for(text: str) -> tuple[Normalized, list[Candidate]]:
     if extra:
         cands = merge_candidates(norm.text, cands, extra)
     return norm, cands
+
+
+def _nothing_revealed(text: str, norm: Normalized) -> bool:
+    """True where the finders below can only come back empty, so they need not run.
+
+    That holds for ASCII text whose normalization changed nothing but the case (a "7th" or a
+    "wow!!" sends prose here as a possible obfuscation) and in which the prefilter sees nothing:
+    a keyword hit, a URL candidate or a sales frame on ``text.lower()`` is a prefilter hit, except
+    the frames that end in a keyword ("best X casino"), which are tested here.
+    """
+    if not text.isascii() or norm.text != text.lower() or has_candidates(text):
+        return False
+    from .patterns import keyword_frame_hit
+
+    return not keyword_frame_hit(norm.text)
 
 
 def _merge_adjacent(text: str, cands: list[Candidate]) -> list[Candidate]:
