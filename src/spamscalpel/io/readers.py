@@ -256,6 +256,20 @@ def _read_jsonl_range(path: str, opts: ReaderOptions, k: int, n: int) -> Iterato
         yield ReadError(location, location, "io", f"{type(exc).__name__}: {exc}")
 
 
+def _decompressed_size(fs: Any, path: str, size: int) -> int:
+    """A compressed file's text size: the gzip trailer's for one member under 4 GiB, else 4x."""
+    if path.endswith(".gz") and size >= 18:
+        try:
+            with fs.open(path, "rb") as fh:
+                fh.seek(size - 4)
+                isize = int.from_bytes(fh.read(4), "little")
+            if isize >= size:  # smaller: several members or past 4 GiB, where it wraps
+                return isize
+        except OSError:
+            pass
+    return size * 4
+
+
 def count_units(path: str, fmt: str, unit_bytes: int) -> int:
     """How many work units a file splits into: one per ``unit_bytes`` of its size (JSONL; at most
     ``_MAX_COMPRESSED_UNITS`` when compressed), at most one per row group (Parquet), always one for
@@ -270,8 +284,11 @@ def count_units(path: str, fmt: str, unit_bytes: int) -> int:
         size = fs.size(p) or 0
     except Exception:  # unreadable here: the reader reports it, as one unit
         return 1
+    compressed = kind == "jsonl" and any(path.endswith(s) for s in _COMPRESSIONS)
+    if compressed:  # the work is in the text: judge by the decompressed size
+        size = _decompressed_size(fs, p, size)
     units = max(1, -(-size // unit_bytes))
-    if kind == "jsonl" and any(path.endswith(s) for s in _COMPRESSIONS):
+    if compressed:
         units = min(units, _MAX_COMPRESSED_UNITS)
     if kind == "parquet" and units > 1:
         try:
