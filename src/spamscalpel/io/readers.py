@@ -174,35 +174,144 @@ def parse_jsonl_line(raw: bytes, path: str, lineno: int, opts: ReaderOptions) ->
     return _doc_from_mapping(rec, location, location, opts)
 
 
-def read_jsonl(path: str, opts: ReaderOptions | None = None) -> Iterator[Record]:
-    """Yield one Document or ReadError per non-blank line of a JSONL file (.gz/.zst ok)."""
+Part = tuple[int, int]  # (index, count): one of ``count`` work units of a file
+_BLOCK_LINES = 256  # lines per block when the units of a compressed file take turns
+# Every unit of a compressed file decompresses all of it (it cannot seek), so splitting one into
+# many units costs more decompression than it saves analysis: a few units let a few workers share it.
+_MAX_COMPRESSED_UNITS = 8
+
+
+def _owner(lineno: int, count: int) -> int:
+    """The unit that reads line ``lineno`` (1-based) of a compressed file split ``count`` ways."""
+    return (lineno - 1) // _BLOCK_LINES % count
+
+
+def read_jsonl(path: str, opts: ReaderOptions | None = None, part: Part | None = None) -> Iterator[Record]:
+    """Yield one Document or ReadError per non-blank line of a JSONL file (.gz/.zst ok).
+
+    With ``part=(k, n)`` only the k-th of n disjoint work units: for a plain file the lines that
+    start in the k-th n-th of its bytes; for a compressed file, which cannot seek, blocks of
+    ``_BLOCK_LINES`` lines taken in turn (each unit decompresses the file, parses only its lines).
+    Line numbers, and so the ids of records without one, are those of the whole file.
+    """
     opts = opts or ReaderOptions()
+    k, n = part or (0, 1)
+    if n > 1 and not any(path.endswith(s) for s in _COMPRESSIONS):
+        yield from _read_jsonl_range(path, opts, k, n)
+        return
     lineno = 0
     try:
         with _open_binary(path) as fh:
             for lineno, raw in enumerate(fh, start=1):  # noqa: B007 (lineno is used after the loop)
+                if n > 1 and _owner(lineno, n) != k:
+                    continue
                 rec = parse_jsonl_line(raw, path, lineno, opts)
                 if rec is not None:
                     yield rec
     except (EOFError, OSError, ValueError) as exc:
         # A truncated .gz/.zst raises here; what was read before it stays valid.
-        location = f"{path}:{lineno + 1}"
-        kind = "truncated" if isinstance(exc, EOFError) or "compress" in str(exc).lower() else "io"
-        yield ReadError(location, location, kind, f"{type(exc).__name__}: {exc}")
+        if n == 1 or _owner(lineno + 1, n) == k:  # one unit reports it, not every unit
+            location = f"{path}:{lineno + 1}"
+            kind = "truncated" if isinstance(exc, EOFError) or "compress" in str(exc).lower() else "io"
+            yield ReadError(location, location, kind, f"{type(exc).__name__}: {exc}")
     except Exception as exc:  # zstandard raises its own error type on a cut-off frame
+        if n == 1 or _owner(lineno + 1, n) == k:
+            location = f"{path}:{lineno + 1}"
+            yield ReadError(location, location, "truncated", f"{type(exc).__name__}: {exc}")
+
+
+def _read_jsonl_range(path: str, opts: ReaderOptions, k: int, n: int) -> Iterator[Record]:
+    """The lines of a plain JSONL file that start in bytes [k*size/n, (k+1)*size/n)."""
+    import fsspec
+
+    lineno = 0
+    try:
+        with fsspec.open(path, "rb") as fh:
+            size = fh.seek(0, os.SEEK_END)
+            start, end = k * size // n, (k + 1) * size // n
+            pos = 0
+            if start > 0:
+                fh.seek(start - 1)
+                pos = start - 1 + len(fh.readline())  # to the first line that starts at or after start
+            fh.seek(0)
+            lineno, left = 0, pos
+            while left > 0:  # the whole file's line numbers: count the newlines before the range
+                chunk = fh.read(min(left, 1 << 22))
+                if not chunk:
+                    break
+                lineno += chunk.count(b"\n")
+                left -= len(chunk)
+            fh.seek(pos)
+            while pos < end:
+                raw = fh.readline()
+                if not raw:
+                    break
+                pos += len(raw)
+                lineno += 1
+                rec = parse_jsonl_line(raw, path, lineno, opts)
+                if rec is not None:
+                    yield rec
+    except (OSError, ValueError) as exc:
         location = f"{path}:{lineno + 1}"
-        yield ReadError(location, location, "truncated", f"{type(exc).__name__}: {exc}")
+        yield ReadError(location, location, "io", f"{type(exc).__name__}: {exc}")
 
 
-def read_parquet(path: str, opts: ReaderOptions | None = None) -> Iterator[Record]:
+def _decompressed_size(fs: Any, path: str, size: int) -> int:
+    """A compressed file's text size: the gzip trailer's for one member under 4 GiB, else 4x."""
+    if path.endswith(".gz") and size >= 18:
+        try:
+            with fs.open(path, "rb") as fh:
+                fh.seek(size - 4)
+                isize = int.from_bytes(fh.read(4), "little")
+            if isize >= size:  # smaller: several members or past 4 GiB, where it wraps
+                return isize
+        except OSError:
+            pass
+    return size * 4
+
+
+def count_units(path: str, fmt: str, unit_bytes: int) -> int:
+    """How many work units a file splits into: one per ``unit_bytes`` of its size (JSONL; at most
+    ``_MAX_COMPRESSED_UNITS`` when compressed), at most one per row group (Parquet), always one for
+    WARC or when ``unit_bytes`` is 0."""
+    import fsspec
+
+    kind = detect_format(path) if fmt == "auto" else fmt
+    if unit_bytes <= 0 or kind not in ("jsonl", "parquet"):
+        return 1
+    try:
+        fs, _, (p,) = fsspec.get_fs_token_paths(path)
+        size = fs.size(p) or 0
+    except Exception:  # unreadable here: the reader reports it, as one unit
+        return 1
+    compressed = kind == "jsonl" and any(path.endswith(s) for s in _COMPRESSIONS)
+    if compressed:  # the work is in the text: judge by the decompressed size
+        size = _decompressed_size(fs, p, size)
+    units = max(1, -(-size // unit_bytes))
+    if compressed:
+        units = min(units, _MAX_COMPRESSED_UNITS)
+    if kind == "parquet" and units > 1:
+        try:
+            import pyarrow.parquet as pq
+
+            with _open_binary(path, compression=None) as fh:
+                units = min(units, pq.ParquetFile(fh).metadata.num_row_groups)
+        except Exception:
+            return 1
+    return max(1, units)
+
+
+def read_parquet(path: str, opts: ReaderOptions | None = None, part: Part | None = None) -> Iterator[Record]:
     """Yield one Document or ReadError per row of a Parquet file, reading it batch by batch.
 
     A row group that cannot be decoded is skipped with one ReadError per row it held (the
     footer says how many), and reading goes on with the next group, so every row is counted.
+    With ``part=(k, n)`` only the row groups ``g`` with ``g % n == k``.
     """
     import pyarrow.parquet as pq
 
     opts = opts or ReaderOptions()
+    k, n = part or (0, 1)
     row = 0
     try:
         with _open_binary(path, compression=None) as fh:
@@ -216,6 +325,9 @@ def read_parquet(path: str, opts: ReaderOptions | None = None) -> Iterator[Recor
             for group in range(pf.num_row_groups):
                 group_rows = pf.metadata.row_group(group).num_rows
                 first = row
+                if group % n != k:
+                    row = first + group_rows
+                    continue
                 try:
                     for batch in pf.iter_batches(
                         batch_size=opts.batch_size, row_groups=[group], columns=columns
@@ -231,8 +343,9 @@ def read_parquet(path: str, opts: ReaderOptions | None = None) -> Iterator[Recor
                         yield ReadError(location, location, "parquet", why)
                 row = first + group_rows
     except Exception as exc:  # no readable footer: the rows cannot even be counted
-        location = f"{path}:row {row}"
-        yield ReadError(location, location, "io", f"{type(exc).__name__}: {exc}")
+        if k == 0 or row > 0:
+            location = f"{path}:row {row}"
+            yield ReadError(location, location, "io", f"{type(exc).__name__}: {exc}")
 
 
 def _charset(content_type: str) -> str:
@@ -410,13 +523,17 @@ def _warc_document(record: Any, path: str) -> Record | None:
 _READERS = {"jsonl": read_jsonl, "parquet": read_parquet, "warc": read_warc}
 
 
-def read_file(path: str, fmt: str = "auto", opts: ReaderOptions | None = None) -> Iterator[Record]:
-    """Read one file in the given (or detected) format, yielding Documents and ReadErrors."""
+def read_file(
+    path: str, fmt: str = "auto", opts: ReaderOptions | None = None, part: Part | None = None
+) -> Iterator[Record]:
+    """Read one file (or work unit ``part=(k, n)`` of it) in the given or detected format."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; known: {', '.join(FORMATS)}")
     kind = detect_format(path) if fmt == "auto" else fmt
+    if part is not None and part[1] > 1 and kind == "warc":
+        raise ValueError(f"{path}: WARC files are read as one unit")
     try:
-        yield from _READERS[kind](path, opts)
+        yield from (_READERS[kind](path, opts, part) if part and part[1] > 1 else _READERS[kind](path, opts))
     except OSError as exc:  # cannot open the file at all
         yield ReadError(path, path, "io", f"{type(exc).__name__}: {exc}")
 

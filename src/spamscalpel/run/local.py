@@ -1,7 +1,11 @@
 """The local corpus runner: deterministic shards, several processes, resumable after a crash.
 
-One input file is one shard. Shards are split across machines by ``rank``/``world_size`` and
-across worker processes on this machine. A shard's outputs are written to temporary files, renamed
+A shard is one work unit: a whole input file, or, for a JSONL or Parquet file larger than
+``unit_mb``, one of the parts it splits into (byte ranges of a plain JSONL file, turns of line
+blocks of a compressed one, row groups of a Parquet file; see ``io.readers.read_file``). The split
+depends only on the file's size and ``unit_mb``, never on the worker count, so a resumed run sees
+the same units. Shards are split across machines by ``rank``/``world_size`` and across worker
+processes on this machine. A shard's outputs are written to temporary files, renamed
 into place, then its stats file and finally a completion marker are written; on restart a shard
 with a marker is skipped and any other shard is redone from scratch, so a killed run loses and
 duplicates nothing.
@@ -22,7 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..analyze import Config, analyze
-from ..io.readers import ReaderOptions, ReadError, expand_inputs, read_file
+from ..io.readers import ReaderOptions, ReadError, count_units, expand_inputs, read_file
 from ..io.writers import CleanOptions, ShardWriter, _dumps, write_json_atomic
 from ..types import Document, Report
 
@@ -43,6 +47,7 @@ class RunOptions:
     rank: int = 0
     world_size: int = 1
     progress: bool | None = None  # None: show a bar only when stderr is a terminal
+    unit_mb: float = 64.0  # split JSONL/Parquet files larger than this into work units; 0: never
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +75,21 @@ class Summary:
         )
 
 
+@dataclass(frozen=True, slots=True, order=True)
+class Unit:
+    """One shard: part ``index`` of ``count`` of an input file (0 of 1: the whole file)."""
+
+    path: str
+    index: int = 0
+    count: int = 1
+
+    @property
+    def name(self) -> str:
+        """The shard name: the file's, with the part appended when the file is split."""
+        base = shard_name(self.path)
+        return base if self.count == 1 else f"{base}.part{self.index:04d}of{self.count:04d}"
+
+
 def shard_name(path: str) -> str:
     """A stable, file-system-safe shard name for an input path."""
     base = re.sub(r"[^A-Za-z0-9._-]+", "_", os.path.basename(path.rstrip("/")))[:60]
@@ -77,8 +97,18 @@ def shard_name(path: str) -> str:
     return f"{base}-{digest}"
 
 
-def select_shards(files: list[str], rank: int = 0, world_size: int = 1) -> list[str]:
-    """The files this rank owns: every ``world_size``-th file of the sorted list, from ``rank``."""
+def plan_units(files: list[str], fmt: str = "auto", unit_mb: float = 64.0) -> list[Unit]:
+    """Every work unit of the given files, sorted: large JSONL/Parquet files split by size."""
+    unit_bytes = int(unit_mb * 1e6)
+    units = []
+    for path in sorted(files):
+        n = count_units(path, fmt, unit_bytes)
+        units.extend(Unit(path, k, n) for k in range(n))
+    return units
+
+
+def select_shards(files: list, rank: int = 0, world_size: int = 1) -> list:
+    """The shards this rank owns: every ``world_size``-th of the sorted list, from ``rank``."""
     if world_size < 1 or not (0 <= rank < world_size):
         raise ValueError(f"need 0 <= rank < world_size, got rank={rank} world_size={world_size}")
     return sorted(files)[rank::world_size]
@@ -115,22 +145,36 @@ def _changed(old: dict[str, Any], new: dict[str, Any], prefix: str = "") -> list
     return out
 
 
-def check_resume(out: str, files: list[str], opts: RunOptions) -> None:
-    """Refuse to resume into ``out`` when a done shard was made with other output options.
+def check_resume(out: str, units: list[Unit], opts: RunOptions) -> None:
+    """Refuse to resume into ``out`` when a done shard was made with other output options, or when
+    an input was split into other units than now (its old parts would be kept beside new ones).
 
     Skipping such a shard would leave its old outputs in place (a cleaned/ folder missing for a
     run that added --policy, say) while the run reports success.
     """
     want = output_options(opts)
-    for path in files:
-        marker = marker_path(out, shard_name(path))
-        if not os.path.exists(marker):
-            continue
+    planned = {u.name for u in units}
+    inputs = {u.path for u in units}
+    done_dir = os.path.join(out, "done")
+    names = sorted(n for n in os.listdir(done_dir) if n.endswith(".done")) if os.path.isdir(done_dir) else []
+    for name in names:
+        shard = name[: -len(".done")]
         try:
-            with open(marker, encoding="utf-8") as fh:
-                had = json.load(fh).get("options")
+            with open(os.path.join(done_dir, name), encoding="utf-8") as fh:
+                marker = json.load(fh)
+            had = marker.get("options")
         except (OSError, ValueError) as exc:
-            had = {"unreadable marker": str(exc)}
+            if shard not in planned:
+                continue
+            marker, had = {}, {"unreadable marker": str(exc)}
+        if shard not in planned:
+            if marker.get("input") in inputs:
+                raise ValueError(
+                    f"{out} holds shard {shard} of {marker['input']}, which this run splits into other "
+                    f"work units (--unit-mb changed?); resuming would analyse its records twice. Use the "
+                    f"--unit-mb of the first run, a new --out folder, or delete {done_dir} to redo every shard."
+                )
+            continue
         if had != want:
             diff = _changed(had or {}, want) if had else ["the marker records no options"]
             raise ValueError(
@@ -199,9 +243,11 @@ def _init_worker(queue: Any) -> None:
     logging.basicConfig(level=logging.WARNING, format="%(message)s", stream=sys.stderr)
 
 
-def process_shard(path: str, out: str, opts: RunOptions, progress: Any = None) -> dict[str, Any]:
-    """Annotate (and optionally clean) one input file into its shard outputs; returns its stats."""
-    shard = shard_name(path)
+def process_shard(path: str | Unit, out: str, opts: RunOptions, progress: Any = None) -> dict[str, Any]:
+    """Annotate (and optionally clean) one work unit (or whole file) into its shard outputs; returns its stats."""
+    unit = path if isinstance(path, Unit) else Unit(path)
+    path, shard = unit.path, unit.name
+    part = (unit.index, unit.count) if unit.count > 1 else None
     t0 = time.perf_counter()
     writer = ShardWriter(out, shard, opts.clean)
     verdicts: Counter[str] = Counter()
@@ -212,7 +258,7 @@ def process_shard(path: str, out: str, opts: RunOptions, progress: Any = None) -
     pending_docs = pending_bytes = 0
     last = time.monotonic()
     try:
-        for report, doc in annotate_records(read_file(path, opts.fmt, opts.reader), opts.config):
+        for report, doc in annotate_records(read_file(path, opts.fmt, opts.reader, part), opts.config):
             n_in += 1
             size = len(doc.text) if doc is not None else 0
             n_bytes += size
@@ -249,6 +295,7 @@ def process_shard(path: str, out: str, opts: RunOptions, progress: Any = None) -
     stats = {
         "shard": shard,
         "input": path,
+        **({"part": [unit.index, unit.count]} if part else {}),
         "docs_in": n_in,
         "annotated": n_in - errors,
         "errors": errors,
@@ -264,7 +311,13 @@ def process_shard(path: str, out: str, opts: RunOptions, progress: Any = None) -
     write_json_atomic(os.path.join(out, "stats", f"{shard}.json"), stats)
     write_json_atomic(
         marker_path(out, shard),
-        {"shard": shard, "input": path, "docs_in": n_in, "options": output_options(opts)},
+        {
+            "shard": shard,
+            "input": path,
+            **({"part": [unit.index, unit.count]} if part else {}),
+            "docs_in": n_in,
+            "options": output_options(opts),
+        },
     )
     return stats
 
@@ -274,12 +327,13 @@ def _queue_progress(docs: int, nbytes: int) -> None:
         _progress_queue.put((docs, nbytes))
 
 
-def _pool_task(args: tuple[str, str, RunOptions]) -> tuple[str, dict[str, Any] | None, str | None]:
-    path, out, opts = args
+def _pool_task(args: tuple[Unit, str, RunOptions]) -> tuple[str, dict[str, Any] | None, str | None]:
+    unit, out, opts = args
+    label = unit.path if unit.count == 1 else f"{unit.path} (part {unit.index + 1} of {unit.count})"
     try:
-        return path, process_shard(path, out, opts, _queue_progress), None
+        return label, process_shard(unit, out, opts, _queue_progress), None
     except Exception as exc:
-        return path, None, f"{type(exc).__name__}: {exc}"
+        return label, None, f"{type(exc).__name__}: {exc}"
 
 
 class _Progress:
@@ -361,25 +415,29 @@ def run_corpus(inputs: Iterable[str], out: str, opts: RunOptions | None = None) 
     opts = opts or RunOptions()
     t0 = time.perf_counter()
     select_shards([], opts.rank, opts.world_size)  # check rank/world size before listing inputs
-    files = select_shards(expand_inputs(inputs), opts.rank, opts.world_size)
+    units = select_shards(
+        plan_units(expand_inputs(inputs), opts.fmt, opts.unit_mb), opts.rank, opts.world_size
+    )
     os.makedirs(out, exist_ok=True)
     remove_stale_temp_files(out)
-    check_resume(out, files, opts)
-    todo = [f for f in files if not os.path.exists(marker_path(out, shard_name(f)))]
-    skipped = len(files) - len(todo)
+    check_resume(out, units, opts)
+    todo = [u for u in units if not os.path.exists(marker_path(out, u.name))]
+    skipped = len(units) - len(todo)
     if skipped:
-        log.info("resuming: %d of %d shards already done", skipped, len(files))
+        log.info("resuming: %d of %d shards already done", skipped, len(units))
+    if opts.workers > 1 and len(todo) > 1:
+        _warm_prefilter()  # compile (or load) the prefilter once here, not in every worker
     progress = _Progress(opts.progress)
     run_stats: list[dict[str, Any]] = []
     failed: list[str] = []
     try:
         if opts.workers <= 1 or len(todo) <= 1:
-            for path in todo:
+            for unit in todo:
                 try:
-                    run_stats.append(process_shard(path, out, opts, progress))
+                    run_stats.append(process_shard(unit, out, opts, progress))
                 except Exception as exc:
-                    log.error("%s: shard failed: %s: %s", path, type(exc).__name__, exc)
-                    failed.append(path)
+                    log.error("%s: shard failed: %s: %s", unit.name, type(exc).__name__, exc)
+                    failed.append(unit.path if unit.count == 1 else unit.name)
         else:
             run_stats, failed = _run_pool(todo, out, opts, progress)
     finally:
@@ -390,12 +448,23 @@ def run_corpus(inputs: Iterable[str], out: str, opts: RunOptions | None = None) 
     merged["shards_done"] = len(load_all_stats(out))
     write_json_atomic(os.path.join(out, "stats.json"), merged)
     return Summary(
-        merged, len(files), len(todo) - len(failed), skipped, tuple(failed), time.perf_counter() - t0
+        merged, len(units), len(todo) - len(failed), skipped, tuple(failed), time.perf_counter() - t0
     )
 
 
+def _warm_prefilter() -> None:
+    """Compile the prefilter database into the user cache before workers start (each then loads it)."""
+    try:
+        from ..detect.compiled import database
+        from ..lexicon import load_lexicon
+
+        database(load_lexicon().version)
+    except Exception as exc:  # the workers fall back or compile themselves
+        log.warning("prefilter warm-up failed: %s: %s", type(exc).__name__, exc)
+
+
 def _run_pool(
-    todo: list[str], out: str, opts: RunOptions, progress: _Progress
+    todo: list[Unit], out: str, opts: RunOptions, progress: _Progress
 ) -> tuple[list[dict[str, Any]], list[str]]:
     import multiprocessing as mp
     import queue as queue_mod

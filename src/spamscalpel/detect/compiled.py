@@ -1,0 +1,250 @@
+"""One compiled prefilter: every lexicon term, the URL hints, the sales-frame shapes and the
+obfuscation hints in a single hyperscan database, so a document with no candidate costs one scan.
+
+Nearly every document of a crawl holds no spam at all, and for those the prefilter is the whole
+cost of ``analyze``. The pure-Python prefilter (``keywords.has_candidates`` before this module,
+kept as the fallback) lower-cases the text, rewrites it with spaces for word boundaries and runs
+an automaton over it, then tests substring hints for URLs, sales frames and obfuscations one by
+one. Here all of that is one pass of a compiled automaton over the UTF-8 bytes.
+
+The database only says which *kinds* of thing may be present (``LEXICON``, ``URL``, ``FRAME``,
+``OBFUSCATION``); the callers in ``keywords`` confirm every kind except an ASCII term hit with the
+exact Python checks, so the answers are the fallback's answers:
+
+- For ASCII text a term pattern is exact: ``(^|non-alnum) word (non-alnum+ word)* s? (non-alnum|$)``,
+  caseless, is what the fallback's lower-case-and-respace test means on ASCII.
+- For other text every pattern is a superset (a non-ASCII byte counts as a separator, ``\\s`` as
+  any multi-byte character), and a hit is confirmed by the fallback.
+
+Compiling ~13,000 patterns takes seconds, so the database is compiled at most once per process
+and kept, serialized, in a user cache folder keyed by the lexicon version and a digest of the
+patterns (``SPAMSCALPEL_CACHE_DIR``, else ``$XDG_CACHE_HOME/spamscalpel``, else
+``~/.cache/spamscalpel``). Without the optional ``hyperscan`` package ``scan_kinds`` returns None
+and the callers use the pure-Python path.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import platform
+import re
+import tempfile
+import threading
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+log = logging.getLogger("spamscalpel.prefilter")
+
+LEXICON, URL, FRAME, OBFUSCATION = 0, 1, 2, 3  # kinds; a pattern id is 4 * index + kind
+
+_NON_ALNUM = "[^a-zA-Z0-9]"
+# Python's \s and \d on str, as bytes: the ASCII members exactly, any multi-byte character for the
+# rest (a superset: every pattern that uses these is confirmed by the exact check).
+_WS = r"(?:[\t-\r\x1c-\x20]|[\x80-\xff]{2,3})"
+_DIGIT = r"(?:[0-9]|[\x80-\xff]{2,4})"
+_FORMAT = 1  # bump when the meaning of the patterns changes
+
+
+def _term_pattern(key: str, needs_boundary: bool) -> str | None:
+    """The whole-word pattern of one lexicon key, or None when the key has no word in it."""
+    words = [w for w in re.split(r"[\W_]+", key) if w]
+    if not words:
+        return None
+    body = f"{_NON_ALNUM}+".join(re.escape(w) for w in words)
+    if not needs_boundary:  # scripts without word boundaries: the words in order, anywhere
+        return body
+    return f"(?:^|{_NON_ALNUM}){body}s?(?:{_NON_ALNUM}|$)"
+
+
+def _skip_group(rx: str, i: int) -> int:
+    """Index just past the group that opens at ``rx[i]``, minding escapes and character classes."""
+    depth, in_class = 0, False
+    while i < len(rx):
+        c = rx[i]
+        if c == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = c != "]"
+        elif c == "[":
+            in_class = True
+            if rx[i + 1 : i + 2] == "]":
+                i += 1
+        elif c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+            if depth == 0:
+                return i + 1
+        i += 1
+    raise ValueError(f"unbalanced group in {rx!r}")
+
+
+def relaxed(rx: str) -> str:
+    """A hyperscan form of a Python pattern that matches wherever the Python one does.
+
+    Lookarounds are dropped (a weaker pattern), named groups become plain groups, ``\\s`` and
+    ``\\d`` become byte classes that cover their Unicode meaning. ``\\b`` stays: an ASCII word
+    boundary holds wherever a Unicode one does next to an ASCII letter.
+    """
+    out: list[str] = []
+    i, in_class = 0, False
+    while i < len(rx):
+        c = rx[i]
+        if c == "\\":
+            esc = rx[i : i + 2]
+            if esc in (r"\s", r"\d", r"\w", r"\W", r"\S", r"\D") and in_class:
+                raise ValueError(f"class escape {esc} inside [...] is not supported: {rx!r}")
+            if esc in (r"\w", r"\W", r"\S", r"\D"):
+                raise ValueError(f"{esc} outside a lookaround is not supported: {rx!r}")
+            out.append(_WS if esc == r"\s" else _DIGIT if esc == r"\d" else esc)
+            i += 2
+            continue
+        if in_class:
+            in_class = c != "]"
+        elif c == "[":
+            in_class = True
+        elif rx.startswith(("(?=", "(?!", "(?<=", "(?<!"), i):
+            i = _skip_group(rx, i)
+            continue
+        elif rx.startswith("(?P<", i):
+            out.append("(?:")
+            i = rx.index(">", i) + 1
+            continue
+        out.append(c)
+        i += 1
+    return "".join(out)
+
+
+def prefilter_patterns() -> list[tuple[str, int, bool]]:
+    """Every pattern of the database as (regex, kind, caseless), deduplicated, in a fixed order."""
+    from ..lexicon import load_lexicon
+    from ..normalize import _LEET_CHARS, _SPACED_HINTS
+    from .keywords import _TLDS, _needs_boundary
+    from .patterns import _KEYWORD_FRAMES, FRAMES
+
+    lex = load_lexicon()
+    pats: dict[tuple[str, int, bool], None] = {}
+    for key in lex.terms:
+        if key in lex.stop_terms:
+            continue
+        p = _term_pattern(key, _needs_boundary(key))
+        if p is not None:
+            pats[(p, LEXICON, True)] = None
+    for p in ("http", r"www\.", rf"\.(?:{_TLDS})\b"):
+        pats[(p, URL, True)] = None
+    for frame in FRAMES:
+        if frame.name not in _KEYWORD_FRAMES:
+            pats[(relaxed(frame.pattern.pattern), FRAME, True)] = None
+    # A leet char next to a letter. "Letter then any leet char" as one class pair is several
+    # times slower to scan than one literal-led pattern per char.
+    pats[("[" + re.escape(_LEET_CHARS) + "][a-z]", OBFUSCATION, True)] = None
+    for c in _LEET_CHARS:
+        pats[("[a-z]" + re.escape(c), OBFUSCATION, True)] = None
+    for hint in _SPACED_HINTS.values():
+        pats[(relaxed(hint.pattern.replace(r"[^\W\d_]", "[a-z]")), OBFUSCATION, True)] = None
+    pats[("l[A-Z]", OBFUSCATION, False)] = None  # VlAGRA: case matters
+    return list(pats)
+
+
+def cache_dir() -> Path:
+    """Where compiled databases are kept."""
+    if os.environ.get("SPAMSCALPEL_CACHE_DIR"):
+        return Path(os.environ["SPAMSCALPEL_CACHE_DIR"])
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "spamscalpel"
+
+
+def _compile(hs: Any, patterns: list[tuple[str, int, bool]]) -> Any:
+    db = hs.Database(mode=hs.HS_MODE_BLOCK)
+    flags = [hs.HS_FLAG_SINGLEMATCH | (hs.HS_FLAG_CASELESS if ci else 0) for _, _, ci in patterns]
+    db.compile(
+        expressions=[p.encode("utf-8") for p, _, _ in patterns],
+        ids=[4 * i + kind for i, (_, kind, _) in enumerate(patterns)],
+        elements=len(patterns),
+        flags=flags,
+    )
+    return db
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name + ".tmp-")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+@cache
+def database(lexicon_version: str) -> Any:
+    """The compiled prefilter database (loaded from the cache, or compiled and cached), or None
+    when hyperscan is not installed."""
+    try:
+        import hyperscan as hs
+    except ImportError:
+        return None
+    patterns = prefilter_patterns()
+    digest = hashlib.sha256(
+        repr((_FORMAT, patterns, hs.__version__, platform.machine())).encode("utf-8")
+    ).hexdigest()[:16]
+    path = cache_dir() / f"prefilter-{lexicon_version}-{digest}.hsdb"
+    try:
+        return hs.loadb(path.read_bytes(), hs.HS_MODE_BLOCK)
+    except FileNotFoundError:
+        pass
+    except Exception as exc:  # a truncated file, another CPU or hyperscan build: compile anew
+        log.warning("cached prefilter %s unusable (%s); recompiling", path, exc)
+    db = _compile(hs, patterns)
+    try:
+        _write_atomic(path, hs.dumpb(db))
+    except OSError as exc:  # a read-only home: the database still works for this process
+        log.warning("could not cache the prefilter database in %s: %s", path.parent, exc)
+    return db
+
+
+_local = threading.local()  # hyperscan scratch space is per thread
+
+
+def _scratch(db: Any) -> Any:
+    sc = getattr(_local, "scratch", None)
+    if sc is None or getattr(_local, "db", None) is not db:
+        import hyperscan as hs
+
+        sc = _local.scratch = hs.Scratch(db)
+        _local.db = db
+    return sc
+
+
+def _on_match(pid: int, start: int, end: int, flags: int, ctx: list[int]) -> bool:
+    kind = pid & 3
+    ctx[0] |= 1 << kind
+    return bool(ctx[1]) and kind == LEXICON  # True stops the scan
+
+
+def scan_kinds(data: bytes, lexicon_version: str, stop_at_term: bool) -> int | None:
+    """Bit mask (1 << kind) of the kinds whose patterns match ``data``; None without hyperscan.
+
+    With ``stop_at_term`` the scan stops at the first lexicon hit (the other bits are then partial).
+    """
+    db = database(lexicon_version)
+    if db is None:
+        return None
+    ctx = [0, stop_at_term]
+    try:
+        db.scan(data, match_event_handler=_on_match, context=ctx, scratch=_scratch(db))
+    except Exception as exc:
+        if type(exc).__name__ != "ScanTerminated":
+            raise
+    return ctx[0]
+
+
+def has(mask: int, kind: int) -> bool:
+    """Whether ``kind`` is set in a mask from ``scan_kinds``."""
+    return bool(mask >> kind & 1)
