@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import os
 import time
 from collections.abc import Callable
@@ -447,6 +448,21 @@ _Busy = PoolBusy  # raised when too many requests wait for the pool; answered 50
 
 # Tasks run in the analysis processes: module-level, so they pickle; each returns the response
 # payload and the reports, which the server process counts in its metrics.
+log = logging.getLogger("spamscalpel.server")
+
+
+def _warm_prefilter() -> None:
+    """Compile the prefilter database in the background (a first start on a machine takes 15-35 s):
+    the server answers at once, on the Python prefilter until the analysis processes find it."""
+    try:
+        from .detect.compiled import warm_in_background
+        from .lexicon import load_lexicon
+
+        warm_in_background(load_lexicon().version)
+    except Exception as exc:  # noqa: BLE001 - the Python prefilter gives the same answers
+        log.warning("prefilter warm-up failed: %s: %s", type(exc).__name__, exc)
+
+
 def _warmup() -> None:
     analyze(Document(id="warmup", text="warm up"))
 
@@ -567,6 +583,7 @@ def create_app(settings: ServerSettings | None = None) -> Any:
         # Made on first use too, so the app also works where no lifespan events are sent.
         async with pool_lock:
             if app.state.pool is None:
+                _warm_prefilter()
                 pool = ProcessPool(settings.pool_threads, settings.max_pending, warmup=_warmup)
                 await pool.start()
                 app.state.pool = pool

@@ -32,7 +32,7 @@ import platform
 import re
 import tempfile
 import threading
-from functools import cache
+import time
 from pathlib import Path
 from typing import Any
 
@@ -182,13 +182,50 @@ def _write_atomic(path: Path, data: bytes) -> None:
         raise
 
 
-@cache
+_POLICY = {"compile": os.environ.get("SPAMSCALPEL_PREFILTER", "") == "compile"}
+_RECHECK_S = 30.0  # how often a process without a database looks for one another process compiled
+_loaded: dict[str, Any] = {}
+_missing: dict[str, float] = {}  # version -> when to look for the cached file again
+_lock = threading.Lock()
+
+
+def allow_compile() -> None:
+    """Let this process compile the database when no cached copy exists.
+
+    Compiling takes 15-35 s once per machine, which a batch job or a server pays gladly and a
+    one-off ``scan`` of a page should not: by default a process uses a cached database if there is
+    one and the pure-Python prefilter otherwise (the same answers, slower). The corpus runner,
+    Spark's driver and ``serve`` (in the background) call this; ``SPAMSCALPEL_PREFILTER=compile``
+    does it for any process.
+    """
+    _POLICY["compile"] = True
+    _missing.clear()
+
+
 def database(lexicon_version: str) -> Any:
-    """The compiled prefilter database (loaded from the cache, or compiled and cached), or None
-    when hyperscan is not installed."""
+    """The compiled prefilter database (loaded from the cache, or compiled and cached when this
+    process may compile, see ``allow_compile``), or None: hyperscan is not installed, or there is
+    no cached copy yet and this process does not compile (it looks again every 30 s)."""
+    db = _loaded.get(lexicon_version)
+    if db is not None:
+        return db
+    if time.monotonic() < _missing.get(lexicon_version, 0.0):
+        return None
+    with _lock:
+        if lexicon_version not in _loaded:
+            db = _load_or_compile(lexicon_version)
+            if db is None:
+                _missing[lexicon_version] = time.monotonic() + _RECHECK_S
+                return None
+            _loaded[lexicon_version] = db
+        return _loaded[lexicon_version]
+
+
+def _load_or_compile(lexicon_version: str) -> Any:
     try:
         import hyperscan as hs
     except ImportError:
+        _missing[lexicon_version] = float("inf")
         return None
     patterns = prefilter_patterns()
     digest = hashlib.sha256(
@@ -198,8 +235,11 @@ def database(lexicon_version: str) -> Any:
     try:
         return hs.loadb(path.read_bytes(), hs.HS_MODE_BLOCK)
     except FileNotFoundError:
-        pass
+        if not _POLICY["compile"]:
+            return None
     except Exception as exc:  # a truncated file, another CPU or hyperscan build: compile anew
+        if not _POLICY["compile"]:
+            return None
         log.warning("cached prefilter %s unusable (%s); recompiling", path, exc)
     db = _compile(hs, patterns)
     try:
@@ -207,6 +247,15 @@ def database(lexicon_version: str) -> Any:
     except OSError as exc:  # a read-only home: the database still works for this process
         log.warning("could not cache the prefilter database in %s: %s", path.parent, exc)
     return db
+
+
+def warm_in_background(lexicon_version: str) -> threading.Thread:
+    """Compile (or load) the database in a daemon thread: a server starts at once and its analysis
+    processes pick the cached file up when it is there."""
+    allow_compile()
+    t = threading.Thread(target=database, args=(lexicon_version,), name="prefilter-compile", daemon=True)
+    t.start()
+    return t
 
 
 _local = threading.local()  # hyperscan scratch space is per thread

@@ -425,8 +425,8 @@ def run_corpus(inputs: Iterable[str], out: str, opts: RunOptions | None = None) 
     skipped = len(units) - len(todo)
     if skipped:
         log.info("resuming: %d of %d shards already done", skipped, len(units))
-    if opts.workers > 1 and len(todo) > 1:
-        _warm_prefilter()  # compile (or load) the prefilter once here, not in every worker
+    if todo:
+        _warm_prefilter()  # a batch job: compile (or load) the prefilter once here, before any worker
     progress = _Progress(opts.progress)
     run_stats: list[dict[str, Any]] = []
     failed: list[str] = []
@@ -455,9 +455,10 @@ def run_corpus(inputs: Iterable[str], out: str, opts: RunOptions | None = None) 
 def _warm_prefilter() -> None:
     """Compile the prefilter database into the user cache before workers start (each then loads it)."""
     try:
-        from ..detect.compiled import database
+        from ..detect.compiled import allow_compile, database
         from ..lexicon import load_lexicon
 
+        allow_compile()
         database(load_lexicon().version)
     except Exception as exc:  # the workers fall back or compile themselves
         log.warning("prefilter warm-up failed: %s: %s", type(exc).__name__, exc)

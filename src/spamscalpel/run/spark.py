@@ -167,10 +167,11 @@ def run_spark(
     """Annotate every record of the inputs on Spark; write JSONL and Parquet reports and stats."""
     from spamscalpel.io.readers import expand_inputs
     from spamscalpel.io.writers import write_json_atomic
-    from spamscalpel.run.local import plan_units
+    from spamscalpel.run.local import _warm_prefilter, plan_units
 
     files = expand_inputs(inputs)
     units = plan_units(files, fmt, unit_mb)
+    _warm_prefilter()  # the driver compiles once; executors on this machine load the cached file
     spark = spark or spark_session(master)
     sc = spark.sparkContext
     n_parts = partitions or max(1, min(len(units), sc.defaultParallelism * 4))
