@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from spamscalpel.detect.keywords import candidates_for, find_keyword_candidates, has_candidates
+from spamscalpel.detect.finders import candidates_for, has_candidates
+from spamscalpel.detect.keywords import find_keyword_candidates
 from spamscalpel.normalize import normalize
 from spamscalpel.pipeline import find_candidates
 from spamscalpel.view import plain_view
@@ -128,3 +129,18 @@ def test_normalized_offsets_feed_the_finder() -> None:
     norm = normalize("Cheap  V-I-A-G-R-A today")
     cands = find_keyword_candidates(norm)
     assert cands and norm.text[cands[0].kw_start : cands[0].kw_end] == "viagra"
+
+
+def test_keywords_and_patterns_do_not_import_each_other_back() -> None:
+    """patterns grows phrases with the keyword finder's rules; keywords never imports patterns or
+    finders (the module that asks both), at the top or inside a function."""
+    import ast
+    from pathlib import Path
+
+    import spamscalpel.detect.keywords as kw
+
+    tree = ast.parse(Path(kw.__file__).read_text(encoding="utf-8"))
+    names = {
+        (node.module or "") for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.level == 1
+    }
+    assert not names & {"patterns", "finders"}, names

@@ -243,7 +243,7 @@ def _curated_terms() -> list[tuple[str, str]]:
 
 def test_every_curated_term_is_found_in_running_text() -> None:
     """A key folds exactly as text does: Thai "ต่ำ" (sara am) once became two chars in keys only."""
-    from spamscalpel.detect.keywords import candidates_for
+    from spamscalpel.detect.finders import candidates_for
 
     missing = [
         (name, term)

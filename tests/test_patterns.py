@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from spamscalpel import analyze
-from spamscalpel.detect.keywords import candidates_for, find_keyword_candidates, has_candidates
+from spamscalpel.detect.finders import candidates_for, has_candidates
+from spamscalpel.detect.keywords import find_keyword_candidates
 from spamscalpel.detect.patterns import (
     find_pattern_candidates,
     has_pattern_candidates,

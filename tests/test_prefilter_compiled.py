@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from spamscalpel.detect import compiled, keywords
+from spamscalpel.detect import compiled
+from spamscalpel.detect import finders as keywords  # the prefilter lives with the finders
 from spamscalpel.lexicon import load_lexicon
 from spamscalpel.normalize import needs_normalizing
 

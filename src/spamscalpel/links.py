@@ -59,7 +59,7 @@ def _address_text(href: str) -> tuple[str, str]:
 
 def _spam_term(text: str) -> tuple[str, str] | None:
     """(category, phrase) of the strongest spam keyword in ``text``, or None."""
-    from .detect.keywords import candidates_for
+    from .detect.finders import candidates_for
 
     if not text.strip():
         return None

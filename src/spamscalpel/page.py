@@ -167,7 +167,7 @@ def url_evidence(
     """
     if not doc.url:
         return []
-    from .detect.keywords import candidates_for
+    from .detect.finders import candidates_for
     from .lexicon import load_lexicon
     from .score.features import commercial_of
     from .score.trades import load_trades, sentence_words

@@ -13,8 +13,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from .blocks import grow_blocks, link_blocks, trade_prose
-from .detect import Candidate
-from .detect.keywords import candidates_for, needs_candidate_search
+from .detect.finders import candidates_in_text, find_candidates  # noqa: F401 - candidates_in_text: bench hook
 from .lexicon import load_lexicon
 from .links import link_spans
 from .page import doorway_spans, page_evidence
@@ -28,10 +27,6 @@ from .view import TextView, plain_view
 if TYPE_CHECKING:
     from .analyze import Config
 
-# Longest phrase judged as one candidate; real injected runs in the corpora reach about 260.
-PHRASE_CAP = 500
-_EDGE_JUNK = " \t\r\n\u00a0,;:.!?\"'“”‘’()[]{}<>|-–—/"
-
 
 def _view_for(doc: Document) -> TextView:
     if doc.format == "html":
@@ -41,72 +36,6 @@ def _view_for(doc: Document) -> TextView:
             return plain_view(doc.text)
         return html_view(doc.text, doc.url)
     return plain_view(doc.text)
-
-
-def _trim(text: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and text[start] in _EDGE_JUNK:
-        start += 1
-    while end > start and text[end - 1] in _EDGE_JUNK:
-        end -= 1
-    return start, end
-
-
-def find_candidates(view: TextView) -> list[Candidate]:
-    """All candidates of a view, in view-text offsets, none longer than ``PHRASE_CAP`` characters."""
-    text = view.text
-    if not needs_candidate_search(text):  # one compiled scan: most documents stop here
-        return []
-    out: list[Candidate] = []
-    for c in _candidates_in(text, 0, len(text)):
-        out.extend(_capped(text, c) if c.end - c.start > PHRASE_CAP else (c,))
-    return out
-
-
-def _candidates_in(text: str, lo: int, hi: int) -> list[Candidate]:
-    """Candidates of ``text[lo:hi]``, in offsets into ``text``."""
-    norm, cands = candidates_for(text[lo:hi] if (lo, hi) != (0, len(text)) else text)
-    for c in cands:
-        c.start, c.end = (lo + p for p in norm.to_original(c.start, c.end))
-        c.kw_start, c.kw_end = (lo + p for p in norm.to_original(c.kw_start, c.kw_end))
-        c.start, c.end = _trim(text, c.start, c.end)
-        if c.end <= c.start:
-            c.start, c.end = c.kw_start, c.kw_end
-    return [c for c in cands if c.end > c.start]
-
-
-def _capped(text: str, long: Candidate) -> list[Candidate]:
-    """A phrase over ``PHRASE_CAP`` characters, found again in pieces of at most that length.
-
-    A run of keywords and sales words can grow without end ("buy cheap viagra online " repeated):
-    as one candidate, every phrase-level count grows with it and the scorer sees an ever stranger
-    phrase whose score falls. Each piece is judged like an ordinary phrase, and says it was capped.
-    """
-    note = Evidence(
-        "phrase_cap",
-        f"phrase capped at {PHRASE_CAP} characters (a run of {long.end - long.start:,} characters judged in pieces)",
-        0.0,
-    )
-    out: list[Candidate] = []
-    length = long.end - long.start
-    n_pieces = -(-length // PHRASE_CAP)
-    size = -(-length // n_pieces)  # pieces of about equal length, none over the cap
-    pos = long.start
-    while pos < long.end:
-        stop = long.end
-        if stop - pos > PHRASE_CAP:
-            stop = pos + size
-            space = max(text.rfind(" ", pos + size // 2, stop), text.rfind("\n", pos + size // 2, stop))
-            stop = space if space > pos else stop  # cut between words where there is a space
-        for c in _candidates_in(text, pos, stop):
-            c.evidence.append(note)
-            out.append(c)
-        pos = stop
-    return out
-
-
-def candidates_in_text(text: str) -> list[Candidate]:
-    """The candidate finder alone over plain text (for benchmarks: no scoring, no report)."""
-    return find_candidates(plain_view(text))
 
 
 def _with_finder_evidence(scored: list[Scored]) -> list[Scored]:

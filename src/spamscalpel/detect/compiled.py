@@ -2,7 +2,7 @@
 obfuscation hints in a single hyperscan database, so a document with no candidate costs one scan.
 
 Nearly every document of a crawl holds no spam at all, and for those the prefilter is the whole
-cost of ``analyze``. The pure-Python prefilter (``keywords.has_candidates`` before this module,
+cost of ``analyze``. The pure-Python prefilter (``finders.has_candidates`` before this module,
 kept as the fallback) lower-cases the text, rewrites it with spaces for word boundaries and runs
 an automaton over it, then tests substring hints for URLs, sales frames and obfuscations one by
 one. Here all of that is one pass of a compiled automaton over the UTF-8 bytes.

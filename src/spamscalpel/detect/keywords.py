@@ -16,7 +16,7 @@ from functools import cache
 import ahocorasick
 
 from ..lexicon import Lexicon, Term, load_lexicon
-from ..normalize import Normalized, needs_normalizing, normalize
+from ..normalize import Normalized
 from . import Candidate
 
 _TLDS = (
@@ -254,78 +254,6 @@ def _prefilter(lexicon_version: str) -> ahocorasick.Automaton:
 
 _NON_WORD = re.compile(r"[\W_]+")
 _ASCII_NON_WORD = bytes(c if chr(c).isalnum() else 32 for c in range(256))
-
-
-def has_candidates(text: str) -> bool:
-    """Cheap prefilter on the raw text: does any lexicon term occur as a whole word (no folding)?
-
-    One compiled scan (``detect/compiled.py``) where hyperscan is installed, else the pure-Python
-    checks; both give the same answer.
-    """
-    found = _compiled_prefilter(text, obfuscation=False)
-    return _has_candidates_python(text) if found is None else found
-
-
-def needs_candidate_search(text: str) -> bool:
-    """``has_candidates(text) or needs_normalizing(text)``: whether the full finders must run."""
-    found = _compiled_prefilter(text, obfuscation=True)
-    if found is None:
-        return _has_candidates_python(text) or needs_normalizing(text)
-    return found
-
-
-def _compiled_prefilter(text: str, obfuscation: bool) -> bool | None:
-    """The prefilter answer from one hyperscan scan, confirmed exactly; None without hyperscan.
-
-    On ASCII text a term hit is exact. Every other hit (URL hint, sales frame, obfuscation hint, or
-    any hit on non-ASCII text, where the patterns are supersets) is confirmed by the Python check.
-    """
-    from . import compiled
-
-    version = load_lexicon().version
-    if text.isascii():
-        mask = compiled.scan_kinds(text.encode("ascii"), version, stop_at_term=True)
-        if mask is None:
-            return None
-        if compiled.has(mask, compiled.LEXICON):
-            return True
-        low = text.lower() if mask else text
-    else:
-        low = text.lower()
-        if len(low) != len(text):  # a case fold changed lengths: let the full finder decide
-            return True
-        mask = compiled.scan_kinds(low.encode("utf-8", "surrogatepass"), version, stop_at_term=False)
-        if mask is None:
-            return None
-        if compiled.has(mask, compiled.LEXICON) and _spaced_term_hit(low, version):
-            return True
-    if compiled.has(mask, compiled.URL) and _looks_like_url(low) and _url_has_term(low, _automaton(version)):
-        return True
-    if compiled.has(mask, compiled.FRAME):
-        from .patterns import has_pattern_candidates
-
-        if has_pattern_candidates(low):
-            return True
-    if not obfuscation:
-        return False
-    # Non-ASCII text has folds (confusables, casefold) the hints do not cover: always ask.
-    return (not text.isascii() or compiled.has(mask, compiled.OBFUSCATION)) and needs_normalizing(text)
-
-
-def _has_candidates_python(text: str) -> bool:
-    """The prefilter in pure Python (the fallback without hyperscan, and the reference in tests)."""
-    lex = load_lexicon()
-    low = text.lower()
-    if len(low) != len(text):  # a case fold changed lengths: let the full finder decide
-        return True
-    if _spaced_term_hit(low, lex.version):
-        return True
-    if _looks_like_url(low) and _url_has_term(low, _automaton(lex.version)):
-        return True
-    # Pattern finder (detect/patterns.py): a sales frame around an unknown product word.
-    from .patterns import has_pattern_candidates
-
-    return has_pattern_candidates(low)
 
 
 def _spaced_term_hit(low: str, lexicon_version: str) -> bool:
@@ -571,49 +499,6 @@ def find_url_candidates(norm: Normalized, lexicon: Lexicon | None = None) -> lis
         ]
         out.append(c)
     return out
-
-
-def candidates_for(text: str) -> tuple[Normalized, list[Candidate]]:
-    """Normalize ``text`` and find keyword and URL candidates in normalized offsets."""
-    norm = normalize(text)
-    if _nothing_revealed(text, norm):
-        return norm, []
-    cands = find_keyword_candidates(norm)
-    urls = find_url_candidates(norm)
-    if urls:
-        for u in urls:
-            if any(c.start <= u.start and u.end <= c.end for c in cands):
-                continue  # already grown into a keyword phrase
-            # A keyword inside a URL ("/accutane.html") is part of the URL candidate.
-            inside = [c for c in cands if u.start <= c.start and c.end <= u.end]
-            for c in inside:
-                u.keywords.extend(k for k in c.keywords if k not in u.keywords)
-            cands = [c for c in cands if c not in inside]
-            cands.append(u)
-        cands.sort(key=lambda c: c.start)
-        cands = _merge_adjacent(norm.text, cands)
-    # Pattern finder (detect/patterns.py): unknown product words in sales frames; never overlaps cands.
-    from .patterns import find_pattern_candidates, merge_candidates
-
-    extra = find_pattern_candidates(norm, taken=cands)
-    if extra:
-        cands = merge_candidates(norm.text, cands, extra)
-    return norm, cands
-
-
-def _nothing_revealed(text: str, norm: Normalized) -> bool:
-    """True where the finders below can only come back empty, so they need not run.
-
-    That holds for ASCII text whose normalization changed nothing but the case (a "7th" or a
-    "wow!!" sends prose here as a possible obfuscation) and in which the prefilter sees nothing:
-    a keyword hit, a URL candidate or a sales frame on ``text.lower()`` is a prefilter hit, except
-    the frames that end in a keyword ("best X casino"), which are tested here.
-    """
-    if not text.isascii() or norm.text != text.lower() or has_candidates(text):
-        return False
-    from .patterns import keyword_frame_hit
-
-    return not keyword_frame_hit(norm.text)
 
 
 def _merge_adjacent(text: str, cands: list[Candidate]) -> list[Candidate]:

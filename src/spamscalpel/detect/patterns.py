@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from ..lexicon import Lexicon, load_common_words, load_lexicon
 from ..normalize import Normalized
 from . import Candidate
-from .keywords import _grow_left, _grow_right
+from .keywords import _grow_left, _grow_right, find_keyword_candidates
 
 # The product slot: a letter first, then letters or digits, one inner hyphen at most ("super-x").
 _TOK = r"(?P<w>[a-z][a-z0-9]*(?:-[a-z0-9]+)?)(?![\w'-])"
@@ -255,8 +255,6 @@ def find_pattern_candidates(
     if not frames:
         return []
     if taken is None:
-        from .keywords import find_keyword_candidates
-
         taken = find_keyword_candidates(norm, lex)
     common = load_common_words()
     blocked = sorted((c.start, c.end) for c in taken)
