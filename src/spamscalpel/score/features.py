@@ -287,7 +287,7 @@ def _compute_features(ctx: DocContext) -> list[CandidateFeatures]:
     healthy_sentences = {
         a
         for a, b in zip(ctx.sentence_starts, ctx.sentence_ends, strict=True)
-        if any(w.lower() in health for w in _WORD.findall(plain[a:b]))
+        if any(m.group(0).lower() in health for m in _WORD.finditer(plain, a, b))  # no list per sentence
     }
     # The page's own topic: sentences carrying a commercial spam phrase (spun blocks bring their
     # own medical filler) do not count towards it.
