@@ -18,7 +18,7 @@ import json
 import re
 import sys
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -299,23 +299,28 @@ def brown_paragraphs(pkg_dir: Path) -> Iterable[tuple[str, str]]:
 
 def ham_paragraphs(pkg_dir: Path) -> Iterable[tuple[str, str]]:
     """Body paragraphs of the ham (never the spam) mails of the SpamAssassin corpus."""
-    for group in ("easy-ham-1", "easy-ham-2", "hard-ham-1"):
+    for group, path, mail in _mails(pkg_dir, ("easy-ham-1", "easy-ham-2", "hard-ham-1")):
+        _, _, body = mail.partition("\n\n")
+        if "<html" in body.lower() or "content-type: text/html" in mail.lower():
+            continue
+        for i, block in enumerate(re.split(r"\n\s*\n", body)):
+            lines = [ln for ln in block.splitlines() if not ln.lstrip().startswith((">", "|", "--"))]
+            text = re.sub(r"\s+", " ", " ".join(lines)).strip()
+            if _good_paragraph(text, lo=200):
+                yield f"ham:{group}:{path.stem}:{i}", text
+
+
+def _mails(pkg_dir: Path, groups: tuple[str, ...]) -> Iterator[tuple[str, Path, str]]:
+    """(group, file, mail text) of every readable mail of the SpamAssassin package's ``groups``."""
+    for group in groups:
         gdir = pkg_dir / "data" / group
         if not gdir.is_dir():
             continue
         for path in sorted(gdir.glob("*.json")):
             try:
-                mail = json.loads(path.read_text(encoding="utf-8", errors="replace"))["text"]
+                yield group, path, json.loads(path.read_text(encoding="utf-8", errors="replace"))["text"]
             except (ValueError, KeyError):
                 continue
-            _, _, body = mail.partition("\n\n")
-            if "<html" in body.lower() or "content-type: text/html" in mail.lower():
-                continue
-            for i, block in enumerate(re.split(r"\n\s*\n", body)):
-                lines = [ln for ln in block.splitlines() if not ln.lstrip().startswith((">", "|", "--"))]
-                text = re.sub(r"\s+", " ", " ".join(lines)).strip()
-                if _good_paragraph(text, lo=200):
-                    yield f"ham:{group}:{path.stem}:{i}", text
 
 
 def nlp_corpus_paragraphs(pkg_dir: Path, per_paragraph: int = 5) -> Iterable[tuple[str, str]]:
@@ -498,25 +503,17 @@ def spam_phrases(pkg_dir: Path, patterns: dict[str, re.Pattern[str]] | None = No
     """Distinct mined sales phrases from the spam mails of the SpamAssassin corpus, one record each."""
     patterns = patterns if patterns is not None else trade_term_patterns()
     seen: set[str] = set()
-    for group in ("spam-1", "spam-2"):
-        gdir = pkg_dir / "data" / group
-        if not gdir.is_dir():
-            continue
-        for path in sorted(gdir.glob("*.json")):
-            try:
-                mail = json.loads(path.read_text(encoding="utf-8", errors="replace"))["text"]
-            except (ValueError, KeyError):
+    for group, path, mail in _mails(pkg_dir, ("spam-1", "spam-2")):
+        text = _mail_text(mail)
+        sentences = (
+            re.sub(r"\s+", " ", x).strip() for x in re.split(r"(?<=[.!?])\s+|\n", text) if x.strip()
+        )
+        for i, (trade, phrase) in enumerate(mine_phrases(sentences, patterns)):
+            key = phrase.lower()
+            if key in seen:
                 continue
-            text = _mail_text(mail)
-            sentences = (
-                re.sub(r"\s+", " ", x).strip() for x in re.split(r"(?<=[.!?])\s+|\n", text) if x.strip()
-            )
-            for i, (trade, phrase) in enumerate(mine_phrases(sentences, patterns)):
-                key = phrase.lower()
-                if key in seen:
-                    continue
-                seen.add(key)
-                yield {"id": f"saspam:{group}:{path.stem}:{i}", "trade": trade, "text": phrase}
+            seen.add(key)
+            yield {"id": f"saspam:{group}:{path.stem}:{i}", "trade": trade, "text": phrase}
 
 
 def load_phrases(data_dir: Path | None = None) -> dict[str, tuple[str, ...]]:
