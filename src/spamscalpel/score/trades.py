@@ -49,9 +49,9 @@ class TradeRules:
     ambiguous: frozenset[str]
     domain: tuple[str, ...] = ()
     topic: frozenset[str] = frozenset()  # words of the trade's subject, for prose about it (blocks.py)
-    brands: tuple[str, ...] = ()
+    brands: tuple[str, ...] = ()  # regexes of shop names ("agen228"), matched on whole link anchors
     calls: frozenset[str] = frozenset()  # the sales words that call to action (all of them if unset)
-    generic: frozenset[str] = frozenset()  # names of the trade's venues and games ("roulette")  # regexes of shop names ("agen228"), matched on whole link anchors
+    generic: frozenset[str] = frozenset()  # names of the trade's venues and games ("roulette")
 
 
 @functools.cache
@@ -81,6 +81,15 @@ def load_trades() -> dict[str, TradeRules]:
     return out
 
 
+def _word_automaton(tags: dict[str, list]) -> ahocorasick.Automaton:
+    """An automaton whose values are (word, its tags) for every word of ``tags``."""
+    auto = ahocorasick.Automaton()
+    for w, t in tags.items():
+        auto.add_word(w, (w, tuple(t)))
+    auto.make_automaton()
+    return auto
+
+
 @functools.cache
 def _automaton() -> ahocorasick.Automaton:
     tags: dict[str, list[tuple[str, str]]] = {}
@@ -88,11 +97,7 @@ def _automaton() -> ahocorasick.Automaton:
         for kind, words in (("legit", rules.legit), ("sales", rules.sales)):
             for w in words:
                 tags.setdefault(w, []).append((rules.trade, kind))
-    auto = ahocorasick.Automaton()
-    for w, t in tags.items():
-        auto.add_word(w, (w, tuple(t)))
-    auto.make_automaton()
-    return auto
+    return _word_automaton(tags)
 
 
 @functools.cache
@@ -101,11 +106,23 @@ def _topic_automaton() -> ahocorasick.Automaton:
     for rules in load_trades().values():
         for w in rules.topic:
             tags.setdefault(w, []).append(rules.trade)
-    auto = ahocorasick.Automaton()
-    for w, t in tags.items():
-        auto.add_word(w, (w, tuple(t)))
-    auto.make_automaton()
-    return auto
+    return _word_automaton(tags)
+
+
+def _folded(raw: str) -> str:
+    """``raw`` in lower case with its offsets kept (a character whose case fold is longer stays)."""
+    text = raw.lower()
+    if len(text) != len(raw):
+        text = "".join(ch.lower() if len(ch.lower()) == 1 else ch for ch in raw)
+    return text
+
+
+def _sentence_text(ctx: DocContext, i: int) -> str:
+    """The text of sentence ``i``, up to the next sentence's start."""
+    starts = ctx.sentence_starts
+    lo = starts[i] if i < len(starts) else 0
+    hi = starts[i + 1] if i + 1 < len(starts) else len(ctx.view.text)
+    return ctx.view.text[lo:hi]
 
 
 def _topic_sentences(ctx: DocContext, scored: list[Scored]) -> dict[str, set[int]]:
@@ -118,10 +135,7 @@ def _topic_sentences(ctx: DocContext, scored: list[Scored]) -> dict[str, set[int
     auto = _topic_automaton()
     if not len(auto):
         return {}
-    raw = ctx.view.text
-    text = raw.lower()
-    if len(text) != len(raw):
-        text = "".join(ch.lower() if len(ch.lower()) == 1 else ch for ch in raw)
+    text = _folded(ctx.view.text)
     phrases = sorted((s.candidate.start, s.candidate.end) for s in scored)
     starts = [a for a, _ in phrases]
     reach = []  # the farthest end of the phrases starting at or before each index
@@ -156,10 +170,7 @@ def _bounded(text: str, start: int, end: int) -> bool:
 
 def sentence_words(ctx: DocContext) -> dict[tuple[str, str], dict[int, list[str]]]:
     """(trade, kind) -> sentence index -> the trade words found in that sentence."""
-    raw = ctx.view.text
-    text = raw.lower()
-    if len(text) != len(raw):  # a case fold that changes lengths would move offsets
-        text = "".join(ch.lower() if len(ch.lower()) == 1 else ch for ch in raw)
+    text = _folded(ctx.view.text)
     hits: list[tuple[int, int, str, tuple]] = []
     for end_idx, (word, tags) in _automaton().iter(text):
         start = end_idx - len(word) + 1
@@ -251,11 +262,7 @@ _OFFER_NUMBER = re.compile(r"\d[\d.,]*\s*%?\s*(?:[^\W\d_]+\s+)?$")
 
 
 def _offer(ctx: DocContext, i: int, words: list[str]) -> bool:
-    text = ctx.view.text
-    starts = ctx.sentence_starts
-    lo = starts[i] if i < len(starts) else 0
-    hi = starts[i + 1] if i + 1 < len(starts) else len(text)
-    low = text[lo:hi].lower()
+    low = _sentence_text(ctx, i).lower()
     for w in set(words):
         pos = low.find(w)
         if pos > 0 and _OFFER_NUMBER.search(low, max(0, pos - 24), pos):
@@ -308,11 +315,11 @@ def _legit_use(
             )
     if any(f.get(k) for k in _SELLING) or c.template:
         return None
-    if f.get("commercial", 0) >= _SALES_PHRASE and not _described(c, i, page, rules):
+    if f.get("commercial", 0) >= _SALES_PHRASE and not _described(c, i, page):
         return None
     # A sales sentence sells (one that also warns against signing up reports, not sells); on a page
     # about the trade only a call to action does: a harm report describes bonuses and free spins.
-    if i in page.sales and i not in page.legit and (page.about is None or _calls(page, i, rules)):
+    if i in page.sales and i not in page.legit and (page.about is None or i in page.calls):
         return None
     kw = kw_raw.lower()
     # Another candidate of the trade in the sentence, not itself an ambiguous term, is a co-term.
@@ -341,10 +348,7 @@ def _describes_venue(c, rules: TradeRules, i: int, page: _Page, ctx: DocContext)
     if (c.kw_start, c.kw_end) not in names or i in page.sales or len(names) < 2:
         return False
     text = ctx.view.text
-    starts = ctx.sentence_starts
-    lo = starts[i] if i < len(starts) else 0
-    hi = starts[i + 1] if i + 1 < len(starts) else len(text)
-    n_words = len(text[lo:hi].split())
+    n_words = len(_sentence_text(ctx, i).split())
     if n_words < _VENUE_SENTENCE_WORDS or 10 * sum(len(text[a:b].split()) for a, b in names) > 3 * n_words:
         return False
     # Names back to back ("casino roulette blackjack") are a keyword list, not a description.
@@ -364,18 +368,14 @@ def _sold_on(c) -> bool:
     return any(mods.get(m, 0.4) >= _STRONG_MODIFIER for m in c.modifiers) or bool(c.foreign)
 
 
-def _calls(page: _Page, i: int, rules: TradeRules) -> bool:
-    return i in page.calls
-
-
-def _described(c, i: int, page: _Page, rules: TradeRules) -> bool:
+def _described(c, i: int, page: _Page) -> bool:
     """A phrase with one sales word, in a sentence about the trade on a page about it: described, not
     sold ("cheap replicas use mass-produced movements" in a guide to spotting fakes)."""
     return (
         page.about is not None
         and not c.url
         and i in page.legit
-        and not _calls(page, i, rules)
+        and i not in page.calls
         and len(set(c.modifiers)) + len(c.foreign) <= 1
     )
 
