@@ -106,11 +106,11 @@ def grow_blocks(
     weak_starts = sorted(c.start for c in others)
     out: list[Span] = []
     run: list[tuple[int, int, Span]] = []
-    health: list[_PageHealth] = []
+    health: list[_Tally] = []
 
-    def page_health() -> _PageHealth:
+    def page_health() -> _Tally:
         if not health:
-            health.append(_PageHealth(text))
+            health.append(_health_tally(text))
         return health[0]
 
     def flush() -> None:
@@ -226,33 +226,41 @@ def _health_sentences(text: str) -> tuple[int, int]:
     return hits, n
 
 
-class _PageHealth:
-    """The page's sentences, once, with running counts of those that use a health word."""
+class _Tally:
+    """The page's sentences (their starts) with running counts of those that have some property:
+    built once per document, so the share outside any block costs a bisect, not a pass."""
 
-    def __init__(self, text: str):
-        health = load_health_words()
-        self.starts: list[int] = []
-        self.hits = [0]
-        self.n = [0]
-        pos = 0
-        for m in [*_SENT_BREAK.finditer(text), None]:
-            end = m.start() if m is not None else len(text)
-            words = _WORDS.findall(text[pos:end].lower())
-            if len(words) >= 3:
-                self.starts.append(pos)
-                self.hits.append(self.hits[-1] + any(w in health for w in words))
-                self.n.append(self.n[-1] + 1)
-            if m is not None:
-                pos = m.end()
+    def __init__(self, starts: list[int], hits: list[bool]):
+        self.starts = starts
+        self.prefix = [0]
+        for h in hits:
+            self.prefix.append(self.prefix[-1] + h)
 
     def outside(self, start: int, end: int) -> tuple[int, int]:
-        """(health sentences, sentences) of the page that start outside ``[start, end)``."""
+        """(sentences with the property, sentences) of the page that start outside ``[start, end)``."""
         i, j = bisect.bisect_left(self.starts, start), bisect.bisect_left(self.starts, end)
-        return self.hits[-1] - (self.hits[j] - self.hits[i]), self.n[-1] - (self.n[j] - self.n[i])
+        return self.prefix[-1] - (self.prefix[j] - self.prefix[i]), len(self.starts) - (j - i)
+
+
+def _health_tally(text: str) -> _Tally:
+    """The page's sentences of three words or more, and which of them use a health word."""
+    health = load_health_words()
+    starts: list[int] = []
+    hits: list[bool] = []
+    pos = 0
+    for m in [*_SENT_BREAK.finditer(text), None]:
+        end = m.start() if m is not None else len(text)
+        words = _WORDS.findall(text[pos:end].lower())
+        if len(words) >= 3:
+            starts.append(pos)
+            hits.append(any(w in health for w in words))
+        if m is not None:
+            pos = m.end()
+    return _Tally(starts, hits)
 
 
 def _foreign_health_prose(
-    text: str, start: int, end: int, phrases: list[tuple[int, int]], page: _PageHealth
+    text: str, start: int, end: int, phrases: list[tuple[int, int]], page: _Tally
 ) -> bool:
     """Whether ``text[start:end]`` is prose about health on a page that is about something else.
 
@@ -534,21 +542,10 @@ def _runs(hits: list[bool]) -> tuple[list[int], list[int]]:
     return lo, hi
 
 
-class _PageTopic:
-    """Per trade, the page's sentences and a running count of those using the trade's words."""
-
-    def __init__(self, text: str, topic: frozenset[str]):
-        sents = _prose_sentences(text, 0, len(text))
-        self.starts = [a for a, _ in sents]
-        self.prefix = [0]
-        for a, b in sents:
-            self.prefix.append(self.prefix[-1] + _topic_hit(text[a:b], topic))
-
-    def outside(self, a: int, b: int) -> tuple[int, int]:
-        """(topic sentences, sentences) of the page that start outside ``[a, b)``."""
-        i, j = bisect.bisect_left(self.starts, a), bisect.bisect_left(self.starts, b)
-        n = len(self.starts) - (j - i)
-        return self.prefix[-1] - (self.prefix[j] - self.prefix[i]), n
+def _topic_tally(text: str, topic: frozenset[str]) -> _Tally:
+    """The page's sentences and which of them use a trade's topic words."""
+    sents = _prose_sentences(text, 0, len(text))
+    return _Tally([a for a, _ in sents], [_topic_hit(text[a:b], topic) for a, b in sents])
 
 
 def trade_prose(doc: Document, view: TextView, spans: list[Span]) -> list[Span]:
@@ -564,7 +561,7 @@ def trade_prose(doc: Document, view: TextView, spans: list[Span]) -> list[Span]:
 
     trades = load_trades()
     text = view.text
-    pages: dict[str, _PageTopic] = {}
+    pages: dict[str, _Tally] = {}
     paragraphs: dict[tuple[int, int, str], tuple[list[tuple[int, int]], list[bool], list[int], list[int]]] = {}
     where = _Paragraphs(doc, view)
     grown: list[Span] = []
@@ -590,7 +587,7 @@ def trade_prose(doc: Document, view: TextView, spans: list[Span]) -> list[Span]:
             continue
         a, b = sents[i][0], sents[j][1]
         if sp.category not in pages:
-            pages[sp.category] = _PageTopic(text, rules.topic)
+            pages[sp.category] = _topic_tally(text, rules.topic)
         page_hits, page_n = pages[sp.category].outside(a, b)
         if page_n < 3 or page_hits >= _PROSE_PAGE_SHARE * page_n:
             continue
