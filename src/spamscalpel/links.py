@@ -19,7 +19,7 @@ from urllib.parse import unquote, urlsplit
 from .markup import markdown_link, whole_link
 from .spans import merge_overlaps, to_view
 from .types import Document, Evidence, Span
-from .view import Link, TextView, link_domain
+from .view import Link, TextView, address_words, link_domain
 
 _EMPTY_A = re.compile(r"<a\b([^<>]{0,2000})>(?:\s|&nbsp;)*</a\s*>", re.IGNORECASE)
 _ATTR = re.compile(r"""\b(href|title)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.IGNORECASE)
@@ -153,7 +153,7 @@ def _link_sign(
             "same_target", f"'{anchor}' links to {host}, the site of a reported spam link", 0.8
         )
     words = {w.lower() for w in _WORD.findall(anchor)}
-    labels = [lb for lb in host.split(".")[:-1] if lb != "www"]
+    labels = address_words(link.href)[0]
     for trade, rules in trades.items():
         if trade not in categories:
             continue

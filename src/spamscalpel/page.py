@@ -8,12 +8,11 @@ no single phrase scored as spam, report the page's sales phrases.
 from __future__ import annotations
 
 import re
-from urllib.parse import unquote, urlsplit
 
 from .score import DocContext, Scored
 from .spans import span_of
 from .types import Document, Evidence, Span
-from .view import TextView
+from .view import TextView, address_words
 
 _EXPLAINED = frozenset({"topic_fit", "quoted_code"})
 
@@ -137,21 +136,7 @@ def doorway_spans(doc: Document, view: TextView, scored: list[Scored]) -> list[S
 
 # --- the page's address ------------------------------------------------------------------------
 
-_SLUG_SPLIT = re.compile(r"[-_/.+=&?%]+|\d+")
 _URL_SALES = 0.35  # a slug phrase this commercial sells (the finder's own commercial measure)
-
-
-def _address_words(url: str) -> tuple[list[str], str]:
-    """The host's own labels (no ``www``, no suffix) and the path as words."""
-    try:
-        parts = urlsplit(url if "//" in url else "//" + url)
-        host = (parts.hostname or "").lower()
-        path = unquote(parts.path or "")
-    except ValueError:
-        return [], ""
-    labels = [lb for lb in host.split(".") if lb and lb != "www"][:-1]
-    words = " ".join(w for w in _SLUG_SPLIT.split(path.lower()) if w)
-    return labels, words
 
 
 def url_evidence(
@@ -172,7 +157,7 @@ def url_evidence(
     from .score.features import commercial_of
     from .score.trades import load_trades, sentence_words
 
-    labels, slug = _address_words(doc.url)
+    labels, slug = address_words(doc.url)
     on_page = {s.candidate.category for s in scored}
     sold_on_page = {s.candidate.category for s in scored if not _fits(s)}
     ev: list[Evidence] = []

@@ -8,6 +8,7 @@ the exact characters of the HTML the caller gave.
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass, field
 
 
@@ -125,3 +126,22 @@ def link_domain(href: str | None) -> str:
         return ""
     host = host.rstrip(".")
     return host[4:] if host.startswith("www.") else host
+
+
+# Separators between the words of a URL slug or host label.
+SLUG_SPLIT = re.compile(r"[-_/.+=&?%]+|\d+")
+
+
+def address_words(url: str) -> tuple[list[str], str]:
+    """The host's own labels (no ``www``, no suffix) and the path as lower-case words."""
+    from urllib.parse import unquote, urlsplit
+
+    try:
+        parts = urlsplit(url if "//" in url else "//" + url)
+        host = (parts.hostname or "").lower()
+        path = unquote(parts.path or "")
+    except ValueError:
+        return [], ""
+    labels = [lb for lb in host.split(".") if lb and lb != "www"][:-1]
+    words = " ".join(w for w in SLUG_SPLIT.split(path.lower()) if w)
+    return labels, words

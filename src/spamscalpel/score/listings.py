@@ -17,9 +17,9 @@ from ..markup import code_listings
 from ..types import Document, Evidence
 from ..view import TextView
 from . import Scored
+from .trades import CAP  # the score a mention the page explains keeps: under any sensible threshold
 
 _LIVE_MARKUP = frozenset({"pre", "code"})  # HTML listings, whose unescaped links are live links
-CAP = 0.2  # the score a quoted mention keeps: under any sensible threshold
 
 
 def quote_listings(doc: Document, view: TextView, scored: list[Scored]) -> list[Scored]:
