@@ -30,10 +30,16 @@ _ESCAPES = re.compile(r"\\([\"'nrt])")
 _ESCAPE_AS = {'"': ' "', "'": " '", "n": " \n", "r": "  ", "t": "  "}
 
 
+_NOT_NEWLINE = re.compile(r"[^\n]")
+
+
+def _spaces(s: str) -> str:
+    """``s`` as spaces of the same length; line breaks kept so line-based rules see the file's lines."""
+    return _NOT_NEWLINE.sub(" ", s)
+
+
 def _blank(m: re.Match[str]) -> str:
-    s = m.group(0)
-    # Keep line breaks so that line-based rules still see the file's lines.
-    return re.sub(r"[^\n]", " ", s)
+    return _spaces(m.group(0))
 
 
 # A string literal in server code, and a sign that it prints markup: ``echo '<div ...><a ...>'``.
@@ -58,10 +64,10 @@ def _blank_code(m: re.Match[str]) -> str:
         body = lit.group(0)[1:-1]
         if not _PRINTS_MARKUP.search(body):
             continue
-        out.append(re.sub(r"[^\n]", " ", code[pos : lit.start()]))
+        out.append(_spaces(code[pos : lit.start()]))
         out.append(" " + _LITERAL_ESCAPES.sub(lambda e: " " + (e.group(1) if e.group(1) in "\"'$" else " "), body) + " ")
         pos = lit.end()
-    out.append(re.sub(r"[^\n]", " ", code[pos:]))
+    out.append(_spaces(code[pos:]))
     return "".join(out)
 
 
