@@ -8,6 +8,9 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 data="$root/bench/data"
 npm_dir="$data/npm"
 python="${PYTHON:-$root/.venv/bin/python}"
+# A relative PYTHON (".venv/bin/python") is relative to where the script was started, not to the
+# download folder it changes into.
+case "$python" in */*) [ "${python#/}" = "$python" ] && python="$PWD/$python" ;; esac
 mkdir -p "$npm_dir"
 cd "$npm_dir"
 # Pinned versions so that the extracted paragraphs (and the synthetic split) are reproducible.
