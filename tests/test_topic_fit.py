@@ -84,3 +84,38 @@ def test_games_described_in_spanish_are_not_sold() -> None:
         "inicial, y la suma total de las apuestas se la lleva quien tiene la mejor combinación.\n"
     )
     assert analyze(Document(id="t", text=text)).verdict == "clean"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The hotel has a poker room with twelve tables and a small theatre on the ground floor.",
+        "The casino's poker room is open until 4 am, and the blackjack tables close at two. The spa opens "
+        "at nine and the pool has a bar. Rooms start at 120 dollars a night.",
+        "The studio's first shooter brought online gaming to consoles in 2004, and online gaming has "
+        "grown every year since.",
+    ],
+)
+def test_poker_rooms_and_online_gaming_keep_their_everyday_meaning(text: str) -> None:
+    rep = analyze(Document(id="x", text=text))
+    assert rep.verdict == "clean", [(s.text, [e.detail for e in s.evidence][:3]) for s in rep.spans]
+
+
+@pytest.mark.parametrize(
+    ("text", "phrase"),
+    [
+        (
+            "The museum reopened on Sunday with a new wing for local pottery play virtual casino and a cafe "
+            "on the roof. Visitors queued for an hour.",
+            "play virtual casino",
+        ),
+        (
+            "Our town hosts the regional poker rooms online championship at the library, the mayor said.",
+            "poker rooms online",
+        ),
+    ],
+)
+def test_gambling_phrases_pasted_into_prose_are_cut_whole(text: str, phrase: str) -> None:
+    rep = analyze(Document(id="x", text=text))
+    assert [s.text for s in rep.spans] == [phrase]
+    assert rep.spans[0].category == "gambling"

@@ -18,6 +18,7 @@ from .lexicon import load_lexicon
 from .links import link_spans
 from .page import doorway_spans, page_evidence
 from .score import DocContext, Scored, get_scorer
+from .score.compromised import select
 from .score.listings import quote_listings
 from .score.trades import fit_topics
 from .spans import spans_from_scored
@@ -54,10 +55,9 @@ def run_pipeline(doc: Document, cfg: Config) -> Report:
         return _report(doc, link_spans(doc, view, []), page_evidence(doc, view, None, [], []), 0.0)
     ctx = DocContext.build(view, load_lexicon(), cands)
     scored = quote_listings(doc, view, _with_finder_evidence(fit_topics(ctx, get_scorer(cfg.scorer).score(ctx))))
-    kept = [s for s in scored if s.score >= cfg.threshold]
+    kept, weak = select(scored, cfg.threshold)
     spans, canon = spans_from_scored(doc, view, kept)
-    weak = [sc.candidate for sc in scored if sc.score < cfg.threshold]
-    spans = grow_blocks(doc, view, spans, canon, weak)
+    spans = grow_blocks(doc, view, spans, canon, [sc.candidate for sc in weak])
     spans = trade_prose(doc, view, link_blocks(doc, view, link_spans(doc, view, spans)))
     doc_ev = page_evidence(doc, view, ctx, scored, kept)
     if not spans and doc_ev:
