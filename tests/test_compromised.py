@@ -41,7 +41,8 @@ def test_confirmed_spam_of_another_trade_does_not_lower_the_threshold():
 
 def test_phrases_read_as_the_pages_own_prose_are_left_alone():
     kept, weak = select(
-        [_scored(0.9), _scored(0.45, start=10, medical_pattern=1.0), _scored(0.45, start=20, buy_fits=1.0)], 0.5
+        [_scored(0.9), _scored(0.45, start=10, medical_pattern=1.0), _scored(0.45, start=20, buy_fits=1.0)],
+        0.5,
     )
     assert len(kept) == 1 and len(weak) == 2
 

@@ -38,7 +38,9 @@ def select(scored: list[Scored], threshold: float) -> tuple[list[Scored], list[S
                 f"scored {s.score:.2f}, under the threshold {threshold:g}, on a page carrying {n} confirmed "
                 f"{s.candidate.category} spam phrase(s) (score >= {max(CONFIRMED, threshold):g})"
             )
-            kept.append(Scored(s.candidate, s.score, (*s.evidence, Evidence("compromised_page", why, _WEIGHT))))
+            kept.append(
+                Scored(s.candidate, s.score, (*s.evidence, Evidence("compromised_page", why, _WEIGHT)))
+            )
         else:
             weak.append(s)
     return kept, weak
