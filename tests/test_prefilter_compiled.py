@@ -165,3 +165,41 @@ def test_skipping_finders_when_normalization_revealed_nothing_changes_no_candida
     slow = [repr(candidates_in_text(t)) for t in texts]
     assert fast == slow
     assert sum(1 for t in texts if t.isascii()) > 1000
+
+
+def test_whole_word_checks_at_each_hit():
+    # The database holds a term's words without boundaries; the match callback checks them.
+    # Letters inside a longer word, then the same term whole: the later hit must still count.
+    texts = [
+        "The ambient noise was loud.",  # "ambien" inside a word
+        "ambientambien",
+        "The ambient room. Take ambien at night.",
+        "xviagra viagrax viagras viagraS viagrass",
+        "viagra_ _viagra 9viagra viagra9 viagra's",
+        "buy  -- viagra, buy\tviagra; buyviagra; buy viagrax; xbuy viagra; buy viagras",
+        "payday_loans payday---loans payday loansx payday loans.",
+        "casino royale; online_casino; online   casino!",
+    ]
+    assert _check(texts) == len(texts)
+    version = load_lexicon().version
+    assert compiled.scan_kinds(b"The ambient noise was loud.", version, True) & 1 == 0
+    assert compiled.scan_kinds(b"The ambient room. Take ambien at night.", version, True) & 1
+
+
+def test_whole_word_walk():
+    # "buy viagra" has word lengths (3, 6); the hit ends after "viagra".
+    data = b"x buy -- viagras y"
+    end = data.index(b"viagra") + 6
+    assert compiled._whole_word(data, end, (3, 6))  # plural s, separator run of several bytes
+    assert not compiled._whole_word(b"xbuy viagra", 11, (3, 6))  # glued on at the start
+    assert not compiled._whole_word(b"buy viagrax", 10, (3, 6))  # runs on at the end
+    assert compiled._whole_word(b"viagra", 6, (6,))  # the whole input
+    assert not compiled._whole_word(b"viagrass", 6, (6,))  # "s" then a letter is not a plural
+
+
+def test_term_patterns_are_literal_led():
+    # Boundaries compiled into every term pattern made a 9 MB database; the words alone, about 2.5 MB.
+    patterns = compiled.prefilter_patterns()
+    terms = [p for p, kind, _ in patterns if kind == compiled.LEXICON]
+    assert terms and not any(p.startswith("(?:^|") for p in terms)
+    assert len(hs.dumpb(compiled._compile(hs, patterns))) < 5_000_000

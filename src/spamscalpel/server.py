@@ -452,7 +452,7 @@ log = logging.getLogger("spamscalpel.server")
 
 
 def _warm_prefilter() -> None:
-    """Compile the prefilter database in the background (a first start on a machine takes 15-35 s):
+    """Compile the prefilter database in the background (a first start on a machine takes about a second):
     the server answers at once, on the Python prefilter until the analysis processes find it."""
     try:
         from .detect.compiled import warm_in_background

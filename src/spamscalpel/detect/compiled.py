@@ -11,16 +11,20 @@ The database only says which *kinds* of thing may be present (``LEXICON``, ``URL
 ``OBFUSCATION``); the callers in ``keywords`` confirm every kind except an ASCII term hit with the
 exact Python checks, so the answers are the fallback's answers:
 
-- For ASCII text a term pattern is exact: ``(^|non-alnum) word (non-alnum+ word)* s? (non-alnum|$)``,
-  caseless, is what the fallback's lower-case-and-respace test means on ASCII.
+- A term is compiled as its words alone, ``word (non-alnum+ word)*``, caseless: a literal-led
+  pattern, which hyperscan matches with its literal engines. The word boundaries the fallback
+  asks for, ``(^|non-alnum) ... s? (non-alnum|$)``, are checked at each hit in the match callback
+  (``_whole_word``), so for ASCII text a confirmed term hit is exact. (Compiled into the patterns
+  themselves, the boundaries made a 9 MB database that took 15-35 s to build; as literals it is
+  about 2.5 MB and builds in about a second. Ordinary English meets a term's letters inside a
+  longer word about once per 2 KB, so the callbacks cost little.)
 - For other text every pattern is a superset (a non-ASCII byte counts as a separator, ``\\s`` as
   any multi-byte character), and a hit is confirmed by the fallback.
 
-Compiling ~13,000 patterns takes seconds, so the database is compiled at most once per process
-and kept, serialized, in a user cache folder keyed by the lexicon version and a digest of the
-patterns (``SPAMSCALPEL_CACHE_DIR``, else ``$XDG_CACHE_HOME/spamscalpel``, else
-``~/.cache/spamscalpel``). Without the optional ``hyperscan`` package ``scan_kinds`` returns None
-and the callers use the pure-Python path.
+The database is compiled at most once per process and kept, serialized, in a user cache folder
+keyed by the lexicon version and a digest of the patterns (``SPAMSCALPEL_CACHE_DIR``, else
+``$XDG_CACHE_HOME/spamscalpel``, else ``~/.cache/spamscalpel``). Without the optional
+``hyperscan`` package ``scan_kinds`` returns None and the callers use the pure-Python path.
 """
 
 from __future__ import annotations
@@ -45,18 +49,44 @@ _NON_ALNUM = "[^a-zA-Z0-9]"
 # rest (a superset: every pattern that uses these is confirmed by the exact check).
 _WS = r"(?:[\t-\r\x1c-\x20]|[\x80-\xff]{2,3})"
 _DIGIT = r"(?:[0-9]|[\x80-\xff]{2,4})"
-_FORMAT = 1  # bump when the meaning of the patterns changes
+_FORMAT = 2  # bump when the meaning of the patterns changes
 
 
-def _term_pattern(key: str, needs_boundary: bool) -> str | None:
-    """The whole-word pattern of one lexicon key, or None when the key has no word in it."""
-    words = [w for w in re.split(r"[\W_]+", key) if w]
+def _term_words(key: str) -> list[str]:
+    return [w for w in re.split(r"[\W_]+", key) if w]
+
+
+def _term_pattern(key: str) -> str | None:
+    """The words of one lexicon key in order, separators between them; None when it has no word.
+
+    Whole-word boundaries are not in the pattern: ``_whole_word`` checks them at each hit.
+    """
+    words = _term_words(key)
     if not words:
         return None
-    body = f"{_NON_ALNUM}+".join(re.escape(w) for w in words)
-    if not needs_boundary:  # scripts without word boundaries: the words in order, anywhere
-        return body
-    return f"(?:^|{_NON_ALNUM}){body}s?(?:{_NON_ALNUM}|$)"
+    return f"{_NON_ALNUM}+".join(re.escape(w) for w in words)
+
+
+_ALNUM = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
+
+
+def _whole_word(data: bytes, end: int, lengths: tuple[int, ...]) -> bool:
+    """Whether the term hit ending at ``end`` (words of ``lengths``, separator runs between) stands
+    as whole words: ``(^|non-alnum) words s? (non-alnum|$)``, as the fallback's test means.
+
+    A separator run is maximal (words end in an alphanumeric byte), so walking back over the
+    words and the non-alphanumeric runs between them finds the start of the hit.
+    """
+    n = len(data)
+    tail = end < n and data[end] in _ALNUM
+    if tail and not (data[end] in b"sS" and (end + 1 == n or data[end + 1] not in _ALNUM)):
+        return False
+    pos = end - lengths[-1]
+    for length in lengths[-2::-1]:
+        while pos > 0 and data[pos - 1] not in _ALNUM:
+            pos -= 1
+        pos -= length
+    return pos <= 0 or data[pos - 1] not in _ALNUM
 
 
 def _skip_group(rx: str, i: int) -> int:
@@ -121,19 +151,33 @@ def relaxed(rx: str) -> str:
 
 def prefilter_patterns() -> list[tuple[str, int, bool]]:
     """Every pattern of the database as (regex, kind, caseless), deduplicated, in a fixed order."""
+    return [p for p, _ in _patterns_and_words()]
+
+
+def _patterns_and_words() -> list[tuple[tuple[str, int, bool], tuple[int, ...] | None]]:
+    """Each pattern with, for a term that must stand as whole words, its words' byte lengths."""
     from ..lexicon import load_lexicon
     from ..normalize import _LEET_CHARS, _SPACED_HINTS
     from .keywords import _TLDS, _needs_boundary
     from .patterns import _KEYWORD_FRAMES, FRAMES
 
     lex = load_lexicon()
-    pats: dict[tuple[str, int, bool], None] = {}
+    pats: dict[tuple[str, int, bool], tuple[int, ...] | None] = {}
     for key in lex.terms:
         if key in lex.stop_terms:
             continue
-        p = _term_pattern(key, _needs_boundary(key))
-        if p is not None:
-            pats[(p, LEXICON, True)] = None
+        p = _term_pattern(key)
+        if p is None:
+            continue
+        # Scripts without word boundaries (Thai, CJK): the words in order, anywhere. A term with a
+        # non-ASCII word is not checked either: its hits are on non-ASCII text, where every hit is
+        # confirmed by the fallback, and the walk back cannot tell its letters from separators.
+        # A pattern shared by keys that differ only in punctuation is checked only if every key is.
+        words = _term_words(key)
+        check = _needs_boundary(key) and all(w.isascii() for w in words)
+        lengths = tuple(len(w) for w in words) if check else None
+        k = (p, LEXICON, True)
+        pats[k] = lengths if k not in pats else (pats[k] and lengths)
     for p in ("http", r"www\.", rf"\.(?:{_TLDS})\b"):
         pats[(p, URL, True)] = None
     for frame in FRAMES:
@@ -147,7 +191,7 @@ def prefilter_patterns() -> list[tuple[str, int, bool]]:
     for hint in _SPACED_HINTS.values():
         pats[(relaxed(hint.pattern.replace(r"[^\W\d_]", "[a-z]")), OBFUSCATION, True)] = None
     pats[("l[A-Z]", OBFUSCATION, False)] = None  # VlAGRA: case matters
-    return list(pats)
+    return list(pats.items())
 
 
 def cache_dir() -> Path:
@@ -160,7 +204,12 @@ def cache_dir() -> Path:
 
 def _compile(hs: Any, patterns: list[tuple[str, int, bool]]) -> Any:
     db = hs.Database(mode=hs.HS_MODE_BLOCK)
-    flags = [hs.HS_FLAG_SINGLEMATCH | (hs.HS_FLAG_CASELESS if ci else 0) for _, _, ci in patterns]
+    # A term's hit may fail its boundary check and the same term stand whole later on: every hit of
+    # a term is reported. Other kinds need one hit each.
+    flags = [
+        (0 if kind == LEXICON else hs.HS_FLAG_SINGLEMATCH) | (hs.HS_FLAG_CASELESS if ci else 0)
+        for _, kind, ci in patterns
+    ]
     db.compile(
         expressions=[p.encode("utf-8") for p, _, _ in patterns],
         ids=[4 * i + kind for i, (_, kind, _) in enumerate(patterns)],
@@ -184,7 +233,7 @@ def _write_atomic(path: Path, data: bytes) -> None:
 
 _POLICY = {"compile": os.environ.get("SPAMSCALPEL_PREFILTER", "") == "compile"}
 _RECHECK_S = 30.0  # how often a process without a database looks for one another process compiled
-_loaded: dict[str, Any] = {}
+_loaded: dict[str, tuple[Any, list[tuple[int, ...] | None]]] = {}  # version -> (database, word lengths)
 _missing: dict[str, float] = {}  # version -> when to look for the cached file again
 _lock = threading.Lock()
 
@@ -192,8 +241,8 @@ _lock = threading.Lock()
 def allow_compile() -> None:
     """Let this process compile the database when no cached copy exists.
 
-    Compiling takes 15-35 s once per machine, which a batch job or a server pays gladly and a
-    one-off ``scan`` of a page should not: by default a process uses a cached database if there is
+    Compiling takes about a second once per machine, which a batch job or a server pays gladly
+    and a one-off ``scan`` of a page need not (its Python prefilter costs milliseconds): by default a process uses a cached database if there is
     one and the pure-Python prefilter otherwise (the same answers, slower). The corpus runner,
     Spark's driver and ``serve`` (in the background) call this; ``SPAMSCALPEL_PREFILTER=compile``
     does it for any process.
@@ -206,28 +255,34 @@ def database(lexicon_version: str) -> Any:
     """The compiled prefilter database (loaded from the cache, or compiled and cached when this
     process may compile, see ``allow_compile``), or None: hyperscan is not installed, or there is
     no cached copy yet and this process does not compile (it looks again every 30 s)."""
-    db = _loaded.get(lexicon_version)
-    if db is not None:
-        return db
+    loaded = _database_and_words(lexicon_version)
+    return None if loaded is None else loaded[0]
+
+
+def _database_and_words(lexicon_version: str) -> tuple[Any, list[tuple[int, ...] | None]] | None:
+    """``database`` with, per pattern, the word lengths its hits are checked with (None: no check)."""
+    loaded = _loaded.get(lexicon_version)
+    if loaded is not None:
+        return loaded
     if time.monotonic() < _missing.get(lexicon_version, 0.0):
         return None
     with _lock:
         if lexicon_version not in _loaded:
-            db = _load_or_compile(lexicon_version)
+            patterns = _patterns_and_words()
+            db = _load_or_compile(lexicon_version, [p for p, _ in patterns])
             if db is None:
                 _missing[lexicon_version] = time.monotonic() + _RECHECK_S
                 return None
-            _loaded[lexicon_version] = db
+            _loaded[lexicon_version] = (db, [w for _, w in patterns])
         return _loaded[lexicon_version]
 
 
-def _load_or_compile(lexicon_version: str) -> Any:
+def _load_or_compile(lexicon_version: str, patterns: list[tuple[str, int, bool]]) -> Any:
     try:
         import hyperscan as hs
     except ImportError:
         _missing[lexicon_version] = float("inf")
         return None
-    patterns = prefilter_patterns()
     digest = hashlib.sha256(
         repr((_FORMAT, patterns, hs.__version__, platform.machine())).encode("utf-8")
     ).hexdigest()[:16]
@@ -271,10 +326,19 @@ def _scratch(db: Any) -> Any:
     return sc
 
 
-def _on_match(pid: int, start: int, end: int, flags: int, ctx: list[int]) -> bool:
+def _on_match(pid: int, start: int, end: int, flags: int, ctx: list) -> bool:
     kind = pid & 3
+    if kind == LEXICON:
+        mask, stop, data, words = ctx
+        if mask & 1 and not stop:  # already known; nothing left to learn from term hits
+            return False
+        lengths = words[pid >> 2]
+        if lengths is not None and not _whole_word(data, end, lengths):
+            return False  # the term's letters inside a longer word: scan on
+        ctx[0] = mask | 1
+        return bool(stop)  # True stops the scan
     ctx[0] |= 1 << kind
-    return bool(ctx[1]) and kind == LEXICON  # True stops the scan
+    return False
 
 
 def scan_kinds(data: bytes, lexicon_version: str, stop_at_term: bool) -> int | None:
@@ -282,10 +346,11 @@ def scan_kinds(data: bytes, lexicon_version: str, stop_at_term: bool) -> int | N
 
     With ``stop_at_term`` the scan stops at the first lexicon hit (the other bits are then partial).
     """
-    db = database(lexicon_version)
-    if db is None:
+    loaded = _database_and_words(lexicon_version)
+    if loaded is None:
         return None
-    ctx = [0, stop_at_term]
+    db, words = loaded
+    ctx = [0, stop_at_term, data, words]
     try:
         db.scan(data, match_event_handler=_on_match, context=ctx, scratch=_scratch(db))
     except Exception as exc:
