@@ -256,6 +256,17 @@ def term_detail(c: Candidate) -> str:
     return f"'{c.term}' is a {c.category} term" + (f" ({c.canonical})" if c.canonical != c.term else "")
 
 
+def _shared(notes: dict[str, str], said: dict[str, str]) -> dict[str, str]:
+    """``notes`` with each string replaced by the equal one already said on the page.
+
+    A page of thousands of candidates would otherwise hold thousands of copies of "the page holds
+    N commercial spam phrase(s)" and the like, one per candidate, for as long as its features live.
+    """
+    for name, note in notes.items():
+        notes[name] = said.setdefault(note, note)
+    return notes
+
+
 def _compute_features(ctx: DocContext) -> list[CandidateFeatures]:
     view, lex, text = ctx.view, ctx.lexicon, ctx.view.text
     cands = ctx.candidates
@@ -301,6 +312,7 @@ def _compute_features(ctx: DocContext) -> list[CandidateFeatures]:
     base_domain = link_domain(view.base_url) if view.base_url else ""
 
     warned: dict[int, bool] = {}  # sentence start -> the sentence warns (one search per sentence)
+    said: dict[str, str] = {}  # each distinct note once: most notes read the same for many candidates
     sentence_words: dict[int, _SentenceWords] = {}  # sentence start -> its medical words
     out: list[CandidateFeatures] = []
     for i, c in enumerate(cands):
@@ -502,7 +514,7 @@ def _compute_features(ctx: DocContext) -> list[CandidateFeatures]:
                 )
             elif r.kind in ("meta", "title"):
                 v["meta"] = 1.0
-        out.append(CandidateFeatures(v, notes))
+        out.append(CandidateFeatures(v, _shared(notes, said)))
     # Rotation that nothing on the page explains: a leaflet, a lawsuit article or sales news that
     # alternates "Reglan" and "metoclopramide" also writes sentences about the drug ("Reglan is
     # used to ...") and capitalises the brand somewhere; an injector only drops lower-case names

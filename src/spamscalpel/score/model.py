@@ -350,7 +350,7 @@ class ModelV1:
         out: list[tuple[Scored, float]] = []
         for cand, (f, feats) in zip(ctx.candidates, iter_context_features(ctx), strict=True):
             z, contrib = w.logit(f, feats)
-            cand.features = dict(f.values)
+            cand.features = f.values  # the features' own dict: a copy per candidate would double them
             contrib.sort(key=lambda t: -abs(t[0]))
             evidence = []
             for val, name, detail in contrib[:_EVIDENCE_MAX]:
