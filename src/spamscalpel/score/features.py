@@ -313,7 +313,9 @@ def _compute_features(ctx: DocContext) -> list[CandidateFeatures]:
 
     warned: dict[int, bool] = {}  # sentence start -> the sentence warns (one search per sentence)
     said: dict[str, str] = {}  # each distinct note once: most notes read the same for many candidates
-    sentence_words: dict[int, _SentenceWords] = {}  # sentence start -> its medical words
+    # The medical words of the sentence in hand: candidates come in text order, so one sentence at a
+    # time (a cache of every sentence's words would outgrow the text on a page of many sentences).
+    words: _SentenceWords | None = None
     out: list[CandidateFeatures] = []
     for i, c in enumerate(cands):
         v: dict[str, float] = {}
@@ -430,9 +432,9 @@ def _compute_features(ctx: DocContext) -> list[CandidateFeatures]:
         # Medical words make a drug mention legitimate; they do nothing for "xxx videos" or a casino.
         med_words: set[str] = set()
         if c.category == "pharma":
-            if s_start not in sentence_words:
-                sentence_words[s_start] = _SentenceWords(text, s_start, s_end, lex.medical_context)
-            med_words = sentence_words[s_start].around(c.start, c.end)
+            if words is None or words.start != s_start:
+                words = _SentenceWords(text, s_start, s_end, lex.medical_context)
+            med_words = words.around(c.start, c.end)
         if med_words:
             v["medical_context"] = min(1.0, len(set(med_words)) / 3)
             notes["medical_context"] = "medical words in the sentence: " + ", ".join(
