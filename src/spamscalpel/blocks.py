@@ -13,7 +13,7 @@ import re
 from .detect import Candidate
 from .score.features import HEALTH_PAGE_SHARE, load_health_words
 from .spans import merge_overlaps, to_view
-from .types import Document, Evidence, Span
+from .types import Document, Evidence, EvidencePool, Span
 from .view import TextView
 
 _BLOCK_MIN_SPANS = 3
@@ -565,6 +565,7 @@ def trade_prose(doc: Document, view: TextView, spans: list[Span]) -> list[Span]:
     paragraphs: dict[tuple[int, int, str], tuple[list[tuple[int, int]], list[bool], list[int], list[int]]] = {}
     where = _Paragraphs(doc, view)
     grown: list[Span] = []
+    shared = EvidencePool()
     for sp in spans:
         rules = trades.get(sp.category)
         if rules is None or not rules.topic or (grown and sp.end <= grown[-1].end):
@@ -595,7 +596,7 @@ def trade_prose(doc: Document, view: TextView, spans: list[Span]) -> list[Span]:
         if rs > sp.start or re_ < sp.end:
             continue
         detail = f"{j - i + 1} sentences about {sp.category} around the link, on a page about something else"
-        ev = (Evidence("trade_prose", detail, 0.5), *sp.evidence)
+        ev = (shared(Evidence("trade_prose", detail, 0.5)), *sp.evidence)
         grown.append(Span(rs, re_, doc.text[rs:re_], sp.category, sp.score, ev, source="text"))
     if not grown:
         return spans
