@@ -11,6 +11,7 @@ import bisect
 import functools
 import re
 import unicodedata
+from array import array
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -129,8 +130,9 @@ class _SentenceWords:
 
     def __init__(self, text: str, start: int, end: int, vocab: frozenset[str]):
         self.text, self.start, self.end, self.vocab = text, start, end, vocab
-        self.starts: list[int] = []
-        self.ends: list[int] = []
+        # Machine integers: one run-on sentence may hold hundreds of thousands of words.
+        self.starts = array("q")
+        self.ends = array("q")
         self.first: dict[str, int] = {}  # vocabulary word -> index of its first match
         self.last: dict[str, int] = {}
         for i, m in enumerate(_WORD.finditer(text, start, end)):
