@@ -8,12 +8,15 @@ already reported; they never report text that holds no finding.
 from __future__ import annotations
 
 import bisect
+import functools
 import re
+from array import array
+from collections.abc import Sequence
 
 from .detect import Candidate
 from .score.features import HEALTH_PAGE_SHARE, load_health_words
 from .spans import merge_overlaps, to_view
-from .types import Document, Evidence, Span
+from .types import Document, Evidence, EvidencePool, Span
 from .view import TextView
 
 _BLOCK_MIN_SPANS = 3
@@ -230,9 +233,9 @@ class _Tally:
     """The page's sentences (their starts) with running counts of those that have some property:
     built once per document, so the share outside any block costs a bisect, not a pass."""
 
-    def __init__(self, starts: list[int], hits: list[bool]):
+    def __init__(self, starts: Sequence[int], hits: Sequence[int]):
         self.starts = starts
-        self.prefix = [0]
+        self.prefix = array("q", [0])  # machine integers: a page may hold tens of thousands of sentences
         for h in hits:
             self.prefix.append(self.prefix[-1] + h)
 
@@ -487,21 +490,55 @@ _LETTERS = re.compile(r"[^\W\d_]+")
 
 
 def _topic_hit(sentence: str, topic: frozenset[str]) -> bool:
-    words = [w.lower() for w in _LETTERS.findall(sentence)]
-    if any(w in topic for w in words):
-        return True
-    joined = " " + " ".join(words) + " "
-    return any(" " in t and f" {t} " in joined for t in topic)
+    """Whether the sentence uses a topic word or a run of words that is a topic phrase.
+
+    Word by word, with only the last few words in hand: a "sentence" with no full stop can be a
+    whole page, and a list of its words would outgrow the text.
+    """
+    longest, phrases = _topic_phrases(topic)
+    last: list[str] = []
+    for m in _LETTERS.finditer(sentence):
+        w = m.group().lower()
+        if w in topic:
+            return True
+        last.append(w)
+        del last[: -longest or len(last)]
+        if any(" ".join(last[-k:]) in phrases for k in range(2, len(last) + 1)):
+            return True
+    return False
 
 
-def _prose_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    out, pos = [], start
+@functools.cache
+def _topic_phrases(topic: frozenset[str]) -> tuple[int, frozenset[str]]:
+    """The most words in one of the topic's phrases, and its phrases of more than one word."""
+    phrases = frozenset(t for t in topic if " " in t)
+    return max((len(t.split(" ")) for t in phrases), default=0), phrases
+
+
+def _prose_sentences(text: str, start: int, end: int) -> tuple[array, array]:
+    """The starts and the ends of the prose sentences of ``text[start:end]`` that are not blank.
+
+    Machine integers, not a list of pairs: one paragraph may hold tens of thousands of sentences.
+    """
+    starts, ends = array("q"), array("q")
+
+    def add(a: int, b: int) -> None:
+        if text[a:b].strip():
+            starts.append(a)
+            ends.append(b)
+
+    pos = start
     for m in _PROSE_BREAK.finditer(text, start, end):
-        out.append((pos, m.start()))
+        add(pos, m.start())
         pos = m.end()
     if pos < end:
-        out.append((pos, end))
-    return [(a, b) for a, b in out if text[a:b].strip()]
+        add(pos, end)
+    return starts, ends
+
+
+def _topic_hits(text: str, starts: array, ends: array, topic: frozenset[str]) -> bytearray:
+    """For each sentence, 1 when it uses one of the topic words."""
+    return bytearray(_topic_hit(text[a:b], topic) for a, b in zip(starts, ends, strict=True))
 
 
 class _Paragraphs:
@@ -530,9 +567,9 @@ class _Paragraphs:
         return rng
 
 
-def _runs(hits: list[bool]) -> tuple[list[int], list[int]]:
+def _runs(hits: Sequence[int]) -> tuple[array, array]:
     """For each sentence, the first and last index of the run of topic sentences around it."""
-    lo, hi = list(range(len(hits))), list(range(len(hits)))
+    lo, hi = array("q", range(len(hits))), array("q", range(len(hits)))
     for k in range(1, len(hits)):
         if hits[k] and hits[k - 1]:
             lo[k] = lo[k - 1]
@@ -544,8 +581,8 @@ def _runs(hits: list[bool]) -> tuple[list[int], list[int]]:
 
 def _topic_tally(text: str, topic: frozenset[str]) -> _Tally:
     """The page's sentences and which of them use a trade's topic words."""
-    sents = _prose_sentences(text, 0, len(text))
-    return _Tally([a for a, _ in sents], [_topic_hit(text[a:b], topic) for a, b in sents])
+    starts, ends = _prose_sentences(text, 0, len(text))
+    return _Tally(starts, _topic_hits(text, starts, ends, topic))
 
 
 def trade_prose(doc: Document, view: TextView, spans: list[Span]) -> list[Span]:
@@ -562,9 +599,10 @@ def trade_prose(doc: Document, view: TextView, spans: list[Span]) -> list[Span]:
     trades = load_trades()
     text = view.text
     pages: dict[str, _Tally] = {}
-    paragraphs: dict[tuple[int, int, str], tuple[list[tuple[int, int]], list[bool], list[int], list[int]]] = {}
+    paragraphs: dict[tuple[int, int, str], tuple[array, array, bytearray, array, array]] = {}
     where = _Paragraphs(doc, view)
     grown: list[Span] = []
+    shared = EvidencePool()
     for sp in spans:
         rules = trades.get(sp.category)
         if rules is None or not rules.topic or (grown and sp.end <= grown[-1].end):
@@ -572,20 +610,20 @@ def trade_prose(doc: Document, view: TextView, spans: list[Span]) -> list[Span]:
         p0, p1 = where.of(sp)
         key = (p0, p1, sp.category)
         if key not in paragraphs:  # each paragraph is split and read once, however many spans it holds
-            sents = _prose_sentences(text, p0, p1)
-            hits = [_topic_hit(text[a:b], rules.topic) for a, b in sents]
-            paragraphs[key] = (sents, hits, *_runs(hits))
-        sents, hits, run_lo, run_hi = paragraphs[key]
+            starts, ends = _prose_sentences(text, p0, p1)
+            hits = _topic_hits(text, starts, ends, rules.topic)
+            paragraphs[key] = (starts, ends, hits, *_runs(hits))
+        starts, ends, hits, run_lo, run_hi = paragraphs[key]
         vs, _ = to_view(view, sp.start, sp.end)
-        k = bisect.bisect_right(sents, (vs, len(text) + 1)) - 1
-        if k < 0 or not sents[k][0] <= vs < sents[k][1]:
+        k = bisect.bisect_right(starts, vs) - 1
+        if k < 0 or not starts[k] <= vs < ends[k]:
             continue
         # The link's sentence and the runs of topic sentences on either side of it.
         i = run_lo[k - 1] if k > 0 and hits[k - 1] else k
-        j = run_hi[k + 1] if k + 1 < len(sents) and hits[k + 1] else k
+        j = run_hi[k + 1] if k + 1 < len(starts) and hits[k + 1] else k
         if j - i + 1 < _PROSE_MIN_SENTENCES:
             continue
-        a, b = sents[i][0], sents[j][1]
+        a, b = starts[i], ends[j]
         if sp.category not in pages:
             pages[sp.category] = _topic_tally(text, rules.topic)
         page_hits, page_n = pages[sp.category].outside(a, b)
@@ -595,7 +633,7 @@ def trade_prose(doc: Document, view: TextView, spans: list[Span]) -> list[Span]:
         if rs > sp.start or re_ < sp.end:
             continue
         detail = f"{j - i + 1} sentences about {sp.category} around the link, on a page about something else"
-        ev = (Evidence("trade_prose", detail, 0.5), *sp.evidence)
+        ev = (shared(Evidence("trade_prose", detail, 0.5)), *sp.evidence)
         grown.append(Span(rs, re_, doc.text[rs:re_], sp.category, sp.score, ev, source="text"))
     if not grown:
         return spans

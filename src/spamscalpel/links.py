@@ -18,7 +18,7 @@ from urllib.parse import unquote, urlsplit
 
 from .markup import markdown_link, whole_link
 from .spans import merge_overlaps, to_view
-from .types import Document, Evidence, Span
+from .types import Document, Evidence, EvidencePool, Span
 from .view import Link, TextView, address_words, link_domain
 
 _EMPTY_A = re.compile(r"<a\b([^<>]{0,2000})>(?:\s|&nbsp;)*</a\s*>", re.IGNORECASE)
@@ -76,6 +76,7 @@ def _empty_links(doc: Document, page_host: str, page_has_spam: bool) -> list[Spa
     if "</a" not in raw and "</A" not in raw:
         return []
     out: list[Span] = []
+    shared = EvidencePool()
     for m in _EMPTY_A.finditer(raw):
         attrs = _attrs(m.group(1))
         href = attrs.get("href", "")
@@ -96,7 +97,7 @@ def _empty_links(doc: Document, page_host: str, page_has_spam: bool) -> list[Spa
             f"a link with no visible text to {host}; {where} names '{term}' (a hidden backlink)",
             0.9,
         )
-        out.append(Span(m.start(), m.end(), m.group(0), category, _EMPTY_SCORE, (ev,), source="link"))
+        out.append(Span(m.start(), m.end(), m.group(0), category, _EMPTY_SCORE, (shared(ev),), source="link"))
     return out
 
 
@@ -122,6 +123,7 @@ def _extended_links(doc: Document, view: TextView, spans: list[Span], page_host:
         inside.append(link)
     categories = {sp.category for sp in spans}
     out: list[Span] = []
+    shared = EvidencePool()
     for link in inside:
         host = link_domain(link.href)
         if not host or host == page_host:
@@ -137,7 +139,7 @@ def _extended_links(doc: Document, view: TextView, spans: list[Span], page_host:
             md = markdown_link(doc.text, rs, re_)
             if md is not None:
                 rs, re_ = md[0], md[1]
-        out.append(Span(rs, re_, doc.text[rs:re_], category, _EXTEND_SCORE, (ev,), source="link"))
+        out.append(Span(rs, re_, doc.text[rs:re_], category, _EXTEND_SCORE, (shared(ev),), source="link"))
     return out
 
 

@@ -11,6 +11,7 @@ import bisect
 import functools
 import re
 import unicodedata
+from array import array
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -129,8 +130,9 @@ class _SentenceWords:
 
     def __init__(self, text: str, start: int, end: int, vocab: frozenset[str]):
         self.text, self.start, self.end, self.vocab = text, start, end, vocab
-        self.starts: list[int] = []
-        self.ends: list[int] = []
+        # Machine integers: one run-on sentence may hold hundreds of thousands of words.
+        self.starts = array("q")
+        self.ends = array("q")
         self.first: dict[str, int] = {}  # vocabulary word -> index of its first match
         self.last: dict[str, int] = {}
         for i, m in enumerate(_WORD.finditer(text, start, end)):
@@ -256,6 +258,17 @@ def term_detail(c: Candidate) -> str:
     return f"'{c.term}' is a {c.category} term" + (f" ({c.canonical})" if c.canonical != c.term else "")
 
 
+def _shared(notes: dict[str, str], said: dict[str, str]) -> dict[str, str]:
+    """``notes`` with each string replaced by the equal one already said on the page.
+
+    A page of thousands of candidates would otherwise hold thousands of copies of "the page holds
+    N commercial spam phrase(s)" and the like, one per candidate, for as long as its features live.
+    """
+    for name, note in notes.items():
+        notes[name] = said.setdefault(note, note)
+    return notes
+
+
 def _compute_features(ctx: DocContext) -> list[CandidateFeatures]:
     view, lex, text = ctx.view, ctx.lexicon, ctx.view.text
     cands = ctx.candidates
@@ -301,7 +314,10 @@ def _compute_features(ctx: DocContext) -> list[CandidateFeatures]:
     base_domain = link_domain(view.base_url) if view.base_url else ""
 
     warned: dict[int, bool] = {}  # sentence start -> the sentence warns (one search per sentence)
-    sentence_words: dict[int, _SentenceWords] = {}  # sentence start -> its medical words
+    said: dict[str, str] = {}  # each distinct note once: most notes read the same for many candidates
+    # The medical words of the sentence in hand: candidates come in text order, so one sentence at a
+    # time (a cache of every sentence's words would outgrow the text on a page of many sentences).
+    words: _SentenceWords | None = None
     out: list[CandidateFeatures] = []
     for i, c in enumerate(cands):
         v: dict[str, float] = {}
@@ -418,9 +434,9 @@ def _compute_features(ctx: DocContext) -> list[CandidateFeatures]:
         # Medical words make a drug mention legitimate; they do nothing for "xxx videos" or a casino.
         med_words: set[str] = set()
         if c.category == "pharma":
-            if s_start not in sentence_words:
-                sentence_words[s_start] = _SentenceWords(text, s_start, s_end, lex.medical_context)
-            med_words = sentence_words[s_start].around(c.start, c.end)
+            if words is None or words.start != s_start:
+                words = _SentenceWords(text, s_start, s_end, lex.medical_context)
+            med_words = words.around(c.start, c.end)
         if med_words:
             v["medical_context"] = min(1.0, len(set(med_words)) / 3)
             notes["medical_context"] = "medical words in the sentence: " + ", ".join(
@@ -502,7 +518,7 @@ def _compute_features(ctx: DocContext) -> list[CandidateFeatures]:
                 )
             elif r.kind in ("meta", "title"):
                 v["meta"] = 1.0
-        out.append(CandidateFeatures(v, notes))
+        out.append(CandidateFeatures(v, _shared(notes, said)))
     # Rotation that nothing on the page explains: a leaflet, a lawsuit article or sales news that
     # alternates "Reglan" and "metoclopramide" also writes sentences about the drug ("Reglan is
     # used to ...") and capitalises the brand somewhere; an injector only drops lower-case names

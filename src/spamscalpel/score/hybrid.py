@@ -9,6 +9,7 @@ ignore it. Where that structure is present, the rules' score stands if it is hig
 from __future__ import annotations
 
 from . import DocContext, Scored
+from .features import CandidateFeatures, compute_features
 from .model import ModelV1
 from .rules import RulesV1
 
@@ -26,13 +27,17 @@ class HybridV1:
         self._model = ModelV1()
 
     def score(self, ctx: DocContext) -> list[Scored]:
-        # Both scorers read the same features (computed once per document, cached on ctx).
-        ruled = self._rules.score(ctx)
+        # Both scorers read the same features (computed once per document, cached on ctx); the
+        # rules score only the candidates where a structural signal fired, so a page of many
+        # candidates does not hold a second scored list with its evidence.
         learned = self._model.score(ctx)
         out: list[Scored] = []
-        for r, m in zip(ruled, learned, strict=True):
-            if any(m.candidate.features.get(k) for k in STRUCTURAL) and r.score > m.score:
-                out.append(Scored(m.candidate, r.score, r.evidence))
-            else:
-                out.append(m)
+        for m, f in zip(learned, compute_features(ctx), strict=True):
+            r = self._rules.score_one(m.candidate, f) if structural(f) else None
+            out.append(r if r is not None and r.score > m.score else m)
         return out
+
+
+def structural(f: CandidateFeatures) -> bool:
+    """Whether a page-level structure signal fired for a candidate (the rules may then decide)."""
+    return any(f.values.get(k) for k in STRUCTURAL)

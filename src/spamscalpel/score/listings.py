@@ -14,7 +14,7 @@ from __future__ import annotations
 import bisect
 
 from ..markup import code_listings
-from ..types import Document, Evidence
+from ..types import Document, Evidence, EvidencePool
 from ..view import TextView
 from . import Scored
 from .trades import CAP  # the score a mention the page explains keeps: under any sensible threshold
@@ -31,6 +31,7 @@ def quote_listings(doc: Document, view: TextView, scored: list[Scored]) -> list[
         return scored
     starts = [a for a, _, _ in listings]
     out: list[Scored] = []
+    shared = EvidencePool()
     for s in scored:
         c = s.candidate
         rs, re_ = view.to_raw(c.start, c.end)
@@ -45,5 +46,5 @@ def quote_listings(doc: Document, view: TextView, scored: list[Scored]) -> list[
             out.append(s)
             continue
         why = f"shown as code inside a {listings[i][2]} listing: the page quotes it, it does not publish it"
-        out.append(Scored(c, CAP, (Evidence("quoted_code", why, -1.0), *s.evidence)))
+        out.append(Scored(c, CAP, (shared(Evidence("quoted_code", why, -1.0)), *s.evidence)))
     return out

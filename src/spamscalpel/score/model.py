@@ -31,7 +31,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..types import Evidence
+from ..types import Evidence, EvidencePool
 from . import DocContext, Scored
 from .features import CandidateFeatures, compute_features, term_detail
 
@@ -348,16 +348,19 @@ class ModelV1:
         """``score``, with each candidate's raw (uncalibrated) logit beside it, for stackers."""
         w = self.weights
         out: list[tuple[Scored, float]] = []
+        shared = EvidencePool()
         for cand, (f, feats) in zip(ctx.candidates, iter_context_features(ctx), strict=True):
             z, contrib = w.logit(f, feats)
-            cand.features = dict(f.values)
+            cand.features = f.values  # the features' own dict: a copy per candidate would double them
             contrib.sort(key=lambda t: -abs(t[0]))
             evidence = []
             for val, name, detail in contrib[:_EVIDENCE_MAX]:
                 if name:  # a v1 feature: its own readable note
                     if name in ("strength", "spam_keyword"):
                         detail = term_detail(cand)
-                    evidence.append(Evidence(_v1_kind(name), detail or name.replace("_", " "), round(val, 3)))
+                    evidence.append(
+                        shared(Evidence(_v1_kind(name), detail or name.replace("_", " "), round(val, 3)))
+                    )
                 else:
                     evidence.append(_context_evidence(detail, round(val, 3)))
             out.append((Scored(cand, w.probability(z), tuple(evidence)), z))

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import math
 
+from ..detect import Candidate
 from ..types import Evidence
 from . import DocContext, Scored
-from .features import compute_features, term_detail
+from .features import CandidateFeatures, compute_features, term_detail
 
 # feature -> (weight, evidence kind). Positive weights point to injection.
 WEIGHTS: dict[str, tuple[float, str]] = {
@@ -48,23 +49,24 @@ class RulesV1:
 
     def score(self, ctx: DocContext) -> list[Scored]:
         feats = compute_features(ctx)
-        out: list[Scored] = []
-        for cand, f in zip(ctx.candidates, feats, strict=True):
-            z = BIAS
-            contrib: list[tuple[float, str, str]] = []
-            for name, val in f.values.items():
-                if name not in WEIGHTS or not val:
-                    continue
-                w, kind = WEIGHTS[name]
-                z += w * val
-                if name in ("strength", "spam_keyword"):
-                    detail = term_detail(cand)
-                else:
-                    detail = f.notes.get(name, name.replace("_", " "))
-                contrib.append((w * val, kind, detail))
-            cand.features = dict(f.values)
-            score = 1.0 / (1.0 + math.exp(-z))
-            contrib.sort(key=lambda t: -abs(t[0]))
-            evidence = tuple(Evidence(kind, detail, round(w, 3)) for w, kind, detail in contrib)
-            out.append(Scored(cand, score, evidence))
-        return out
+        return [self.score_one(cand, f) for cand, f in zip(ctx.candidates, feats, strict=True)]
+
+    def score_one(self, cand: Candidate, f: CandidateFeatures) -> Scored:
+        """The score and evidence of one candidate from its features."""
+        z = BIAS
+        contrib: list[tuple[float, str, str]] = []
+        for name, val in f.values.items():
+            if name not in WEIGHTS or not val:
+                continue
+            w, kind = WEIGHTS[name]
+            z += w * val
+            if name in ("strength", "spam_keyword"):
+                detail = term_detail(cand)
+            else:
+                detail = f.notes.get(name, name.replace("_", " "))
+            contrib.append((w * val, kind, detail))
+        cand.features = f.values  # the features' own dict: a copy per candidate would double them
+        score = 1.0 / (1.0 + math.exp(-z))
+        contrib.sort(key=lambda t: -abs(t[0]))
+        evidence = tuple(Evidence(kind, detail, round(w, 3)) for w, kind, detail in contrib)
+        return Scored(cand, score, evidence)

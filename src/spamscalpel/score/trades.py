@@ -29,7 +29,7 @@ from pathlib import Path
 
 import ahocorasick
 
-from ..types import Evidence
+from ..types import Evidence, EvidencePool
 from . import DocContext, Scored
 
 _DIR = Path(__file__).with_name("data") / "trades"
@@ -282,6 +282,7 @@ def fit_topics(ctx: DocContext, scored: list[Scored]) -> list[Scored]:
     pages = _pages(ctx, scored, trades)
     names: dict[str, bool] = {}  # term -> the page writes it as a mixed-case name somewhere
     out: list[Scored] = []
+    shared = EvidencePool()
     for s in scored:
         c = s.candidate
         rules = trades.get(c.category)
@@ -292,7 +293,7 @@ def fit_topics(ctx: DocContext, scored: list[Scored]) -> list[Scored]:
         if why is None:
             out.append(s)
         else:
-            out.append(Scored(c, CAP, (Evidence("topic_fit", why, -1.0), *s.evidence)))
+            out.append(Scored(c, CAP, (shared(Evidence("topic_fit", why, -1.0)), *s.evidence)))
     return out
 
 
