@@ -148,14 +148,38 @@ def _scan_tag(raw: str, i: int, want_attrs: bool) -> tuple[int, str, list[tuple[
                 attrs.append((aname, i, i))
 
 
-def _data_runs(raw: str) -> tuple[list[tuple[int, int, bool]], list[_RawTag]]:
+def _offset_type(raw: str) -> str:
+    """The array type code that holds every offset into ``raw``: 32 bits for any input under 2 GB."""
+    return "i" if len(raw) < 2**31 - 1 else "q"
+
+
+class _Runs:
+    """Data runs ``[start, end)`` in raw order, as machine integers (a page has one per text node)."""
+
+    __slots__ = ("starts", "ends", "literal")
+
+    def __init__(self, raw: str) -> None:
+        self.starts = array(_offset_type(raw))
+        self.ends = array(_offset_type(raw))
+        self.literal = bytearray()  # 1 where the run does not decode entities
+
+    def append(self, start: int, end: int, literal: bool) -> None:
+        self.starts.append(start)
+        self.ends.append(end)
+        self.literal.append(literal)
+
+    def __len__(self) -> int:
+        return len(self.starts)
+
+
+def _data_runs(raw: str) -> tuple[_Runs, list[_RawTag]]:
     """The raw ranges that hold character data, in order, and the raw <meta> tags.
 
-    Each run is ``(start, end, literal)``; a literal run (CDATA, <xmp>, <plaintext>) does not
+    Each run is ``start, end, literal``; a literal run (CDATA, <xmp>, <plaintext>) does not
     decode entities. Comments, tags and the content of script-like elements are not data.
     """
     n = len(raw)
-    runs: list[tuple[int, int, bool]] = []
+    runs = _Runs(raw)
     metas: list[_RawTag] = []
     p = 0
     # Open <svg>/<math> ("f") and HTML integration points inside them ("h"): in foreign content
@@ -164,10 +188,10 @@ def _data_runs(raw: str) -> tuple[list[tuple[int, int, bool]], list[_RawTag]]:
     while p < n:
         q = raw.find("<", p)
         if q < 0:
-            runs.append((p, n, False))
+            runs.append(p, n, False)
             break
         if q > p:
-            runs.append((p, q, False))
+            runs.append(p, q, False)
         c = raw[q + 1] if q + 1 < n else ""
         if c == "!":
             if raw.startswith("<!--", q):
@@ -181,7 +205,7 @@ def _data_runs(raw: str) -> tuple[list[tuple[int, int, bool]], list[_RawTag]]:
             elif modes and modes[-1] == "f" and raw.startswith("<![CDATA[", q):
                 e = raw.find("]]>", q + 9)
                 end = e if e >= 0 else n
-                runs.append((q + 9, end, True))
+                runs.append(q + 9, end, True)
                 p = end + 3 if e >= 0 else n
             else:
                 e = raw.find(">", q + 2)
@@ -205,7 +229,7 @@ def _data_runs(raw: str) -> tuple[list[tuple[int, int, bool]], list[_RawTag]]:
             elif c2 == ">":
                 p = q + 3
             elif c2 == "":
-                runs.append((q, n, False))
+                runs.append(q, n, False)
                 p = n
             else:
                 e = raw.find(">", q + 2)
@@ -243,13 +267,13 @@ def _data_runs(raw: str) -> tuple[list[tuple[int, int, bool]], list[_RawTag]]:
                 m = _closer(name).search(raw, end)
                 stop = m.start() if m else n
                 if stop > end:
-                    runs.append((end, stop, name == "xmp"))
+                    runs.append(end, stop, name == "xmp")
                 p = stop
             elif name == "plaintext":
-                runs.append((end, n, True))
+                runs.append(end, n, True)
                 p = n
         else:
-            runs.append((q, q + 1, False))  # a stray "<" is text
+            runs.append(q, q + 1, False)  # a stray "<" is text
             p = q + 1
     return runs, metas
 
@@ -297,10 +321,10 @@ def _entity_at(raw: str, p: int, limit: int, in_attr: bool = False) -> tuple[str
 class _Aligner:
     """Walks the data runs with a cursor, matching the text of tree nodes in document order."""
 
-    def __init__(self, raw: str, runs: list[tuple[int, int, bool]]) -> None:
+    def __init__(self, raw: str, runs: _Runs) -> None:
         self.raw = raw
         self.runs = runs
-        self.run_starts = [r[0] for r in runs]
+        self.run_starts = runs.starts
         self.ri = 0
         self.pos = 0
         self.failures = 0
@@ -319,8 +343,8 @@ class _Aligner:
 
     def _match_from(self, ri: int, pos: int, text: str) -> tuple[list[int], list[int], int, int] | None:
         raw = self.raw
-        runs = self.runs
-        nruns = len(runs)
+        run_starts, run_ends, run_literal = self.runs.starts, self.runs.ends, self.runs.literal
+        nruns = len(run_starts)
         starts: list[int] = []
         ends: list[int] = []
         i = 0
@@ -328,7 +352,7 @@ class _Aligner:
         while i < n:
             if ri >= nruns:
                 return None
-            a, b, literal = runs[ri]
+            a, b, literal = run_starts[ri], run_ends[ri], run_literal[ri]
             if pos < a:
                 pos = a
             if pos >= b:
@@ -427,7 +451,7 @@ class _Aligner:
             if f < 0:
                 return None
             ri = bisect.bisect_right(self.run_starts, f) - 1
-            if ri >= 0 and f < self.runs[ri][1]:
+            if ri >= 0 and f < self.runs.ends[ri]:
                 got = self._match_from(ri, f, text.lstrip(_WS))
                 if got is not None:
                     lead = len(text) - len(text.lstrip(_WS))
@@ -727,9 +751,9 @@ class _Builder:
         self.raw = raw
         self.aligner = aligner
         self.parts: list[str] = []
-        # Machine integers, not a list of int objects: 16 bytes per view character instead of ~80.
-        self.starts = array("q")
-        self.ends = array("q")
+        # Machine integers, not a list of int objects: 8 bytes per view character instead of ~80.
+        self.starts = array(_offset_type(raw))
+        self.ends = array(_offset_type(raw))
         self.length = 0
         self.last = ""  # last character of the view so far
         self.high = 0  # raw end of the last mapped character: offsets never go below it
@@ -911,17 +935,49 @@ def _as_comment(n: int) -> str:
 
 def html_view(raw: str, base_url: str | None = None) -> TextView:
     """Parse HTML into a text view: readable (and hidden) text, offset map, regions, links."""
-    from selectolax.lexbor import LexborHTMLParser
-
     if not isinstance(raw, str):
         raise TypeError(f"html_view() takes str, not {type(raw).__name__}")
     # Template and source files (PHP, Jinja, HTML in SQL strings) parse as the page they print.
     src = _flatten_deep(neutralize_source(_sanitize(raw)))
-    tree = LexborHTMLParser(src)
     runs, raw_metas = _data_runs(src)
-    aligner = _Aligner(src, runs)
-    out = _Builder(src, aligner)
+    out = _Builder(src, _Aligner(src, runs))
+    regions: list[Region] = []
+    links: list = []  # (start, end, href, rel, selector, hidden) until the text is final
+    # The parser's tree lives only inside _read_tree: it is freed before the view is put together.
+    parsed, effective_base = _read_tree(src, base_url, raw_metas, out, regions, links)
+    if not parsed:
+        return TextView(text="", raw=raw, raw_starts=[], raw_ends=[], base_url=base_url, is_html=True)
+    text = "".join(out.parts)
+    links = [Link(s, e, text[s:e], href, rel, sel, hid) for s, e, href, rel, sel, hid in links]
+    title = ""
+    for r in regions:
+        if r.kind == "title":
+            title = text[r.start : r.end].strip()
+            break
+    view_base = base_url if base_url else (effective_base if link_domain(effective_base) else None)
+    return TextView(
+        text=text,
+        raw=raw,
+        raw_starts=out.starts,
+        raw_ends=out.ends,
+        regions=sorted(regions, key=lambda r: (r.start, r.end)),
+        links=links,
+        title=title,
+        base_url=view_base,
+        is_html=True,
+    )
 
+
+def _read_tree(
+    src: str, base_url: str | None, raw_metas, out: _Builder, regions, links
+) -> tuple[bool, str | None]:
+    """Parse ``src`` and walk its tree into ``out``, ``regions`` and ``links``.
+
+    Returns whether the page has a root element and the base URL its links resolve against.
+    """
+    from selectolax.lexbor import LexborHTMLParser
+
+    tree = LexborHTMLParser(src)
     styles = [n.text(deep=True) or "" for n in tree.css("style")]
     scripts = [n.text(deep=True) or "" for n in tree.css("script")]
     rules = _style_rules(tree, styles) if styles else {}
@@ -936,28 +992,23 @@ def html_view(raw: str, base_url: str | None = None) -> TextView:
         except ValueError:
             pass
 
-    regions: list[Region] = []
-    links: list = []  # (start, end, href, rel, selector, hidden) until the text is final
-    title = ""
     meta_cursor = 0
-
     root = tree.root
     if root is None:
-        return TextView(text="", raw=raw, raw_starts=[], raw_ends=[], base_url=base_url, is_html=True)
+        return False, effective_base
 
-    # Iterative depth-first walk over ("elem" | "text", node, parent frame, index among same-tag
-    # siblings, their count, tag) and ("exit", frame) items; deep pages cannot hit a recursion limit.
-    stack: list[tuple] = [("elem", root, None, 1, 1, root.tag or "html")]
-    while stack:
-        item = stack.pop()
-        if item[0] == "exit":
-            frame: _Frame = item[1]
-            _close(frame, out, regions, links, effective_base)
+    # Iterative depth-first walk, one sibling at a time: ``stack`` holds the open elements, ``item``
+    # the element to enter next as (node, parent frame, index among same-tag siblings, their count,
+    # tag). Deep pages cannot hit a recursion limit, and a wide one (64,000 children of <body>)
+    # never has its children listed.
+    stack: list[_Open] = []
+    item: tuple | None = (root, None, 1, 1, root.tag or "html")
+    while item is not None or stack:
+        if item is None:
+            item = _next_child(stack, out, regions, links, effective_base)
             continue
-        kind, node, parent, index, total, tag = item
-        if kind == "text":
-            out.text(node.text_content or "")
-            continue
+        node, parent, index, total, tag = item
+        item = None
         attrs = node.attributes
         ident = attrs.get("id")
         frame = _Frame(tag, _segment(tag, ident.strip() if ident else None, index, total), parent)
@@ -988,26 +1039,13 @@ def html_view(raw: str, base_url: str | None = None) -> TextView:
             frame.background = own_bg
             frame.background_of = _describe(tag, attrs)
 
-        # (node, tag) for elements, (node, None) for text; comments and the like are dropped.
-        children: list[tuple] = []
-        counts: dict[str, int] = {}
-        child = node.child
-        while child is not None:
-            if child.is_element_node:
-                ctag = child.tag or ""
-                children.append((child, ctag))
-                counts[ctag] = counts.get(ctag, 0) + 1
-            elif child.is_text_node:
-                children.append((child, None))
-            child = child.next
-
         color_reason = ""
         if (
             not frame.hidden
             and (own_color is not None or own_bg is not None or (parent is not None and parent.color_pending))
             and _unreadable(frame.color, frame.background)
         ):
-            if any(t is None and (c.text_content or "").strip() for c, t in children):
+            if _has_own_text(node):
                 src_ = sources.get("color") or ("color attribute" if own_color is not None else "inherited")
                 if frame.background is None:
                     color_reason = (
@@ -1053,35 +1091,64 @@ def html_view(raw: str, base_url: str | None = None) -> TextView:
             if name in META_NAMES and content:
                 meta_cursor = _emit_meta(out, src, raw_metas, meta_cursor, name, content, frame, regions)
 
-        stack.append(("exit", frame))
-        seen: dict[str, int] = {}
-        pushes = []
-        for c, ctag in children:
-            if ctag is None:
-                pushes.append(("text", c, frame, 0, 0, None))
-            else:
-                k = seen[ctag] = seen.get(ctag, 0) + 1
-                pushes.append(("elem", c, frame, k, counts[ctag], ctag))
-        stack.extend(reversed(pushes))
+        stack.append(_Open(frame, node))
+    return True, effective_base
 
-    text = "".join(out.parts)
-    links = [Link(s, e, text[s:e], href, rel, sel, hid) for s, e, href, rel, sel, hid in links]
-    for r in regions:
-        if r.kind == "title":
-            title = text[r.start : r.end].strip()
-            break
-    view_base = base_url if base_url else (effective_base if link_domain(effective_base) else None)
-    return TextView(
-        text=text,
-        raw=raw,
-        raw_starts=out.starts,
-        raw_ends=out.ends,
-        regions=sorted(regions, key=lambda r: (r.start, r.end)),
-        links=links,
-        title=title,
-        base_url=view_base,
-        is_html=True,
-    )
+
+class _Open:
+    """An element the walk is inside: its frame, the next child to visit, same-tag sibling counts."""
+
+    __slots__ = ("frame", "child", "seen", "counts")
+
+    def __init__(self, frame: _Frame, node) -> None:
+        self.frame = frame
+        self.child = node.child
+        self.seen: dict[str, int] = {}
+        self.counts = _tag_counts(node)
+
+
+def _next_child(stack: list[_Open], out: _Builder, regions, links, base) -> tuple | None:
+    """Visit the next child of the innermost open element.
+
+    Text goes to ``out``; an element comes back as the walk's next item; comments and the like are
+    skipped; an element with no children left is closed.
+    """
+    top = stack[-1]
+    child = top.child
+    if child is None:
+        stack.pop()
+        _close(top.frame, out, regions, links, base)
+        return None
+    top.child = child.next
+    if child.is_element_node:
+        tag = child.tag or ""
+        k = top.seen[tag] = top.seen.get(tag, 0) + 1
+        return child, top.frame, k, top.counts[tag], tag
+    if child.is_text_node:
+        out.text(child.text_content or "")
+    return None
+
+
+def _tag_counts(node) -> dict[str, int]:
+    """How many child elements of each tag ``node`` has (for ``:nth-of-type``)."""
+    counts: dict[str, int] = {}
+    child = node.child
+    while child is not None:
+        if child.is_element_node:
+            tag = child.tag or ""
+            counts[tag] = counts.get(tag, 0) + 1
+        child = child.next
+    return counts
+
+
+def _has_own_text(node) -> bool:
+    """Whether one of the element's own text nodes (not a descendant's) has non-blank text."""
+    child = node.child
+    while child is not None:
+        if child.is_text_node and (child.text_content or "").strip():
+            return True
+        child = child.next
+    return False
 
 
 def _hiding_detail(node, tag, attrs, decls, sources, color_reason, script_ids, script_nodes) -> str:

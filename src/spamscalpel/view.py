@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 
@@ -47,8 +48,8 @@ class TextView:
 
     text: str
     raw: str
-    raw_starts: list[int] | None = None
-    raw_ends: list[int] | None = None
+    raw_starts: Sequence[int] | None = None  # an array of machine integers for HTML
+    raw_ends: Sequence[int] | None = None
     regions: list[Region] = field(default_factory=list)
     links: list[Link] = field(default_factory=list)
     title: str = ""

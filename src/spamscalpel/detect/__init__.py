@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from ..types import Evidence
@@ -24,17 +25,38 @@ class Candidate:
     canonical: str  # generic name for drugs, the term itself otherwise
     kind: str  # lexicon kind: "drug" | "spam_drug" | "keyword"
     strength: float  # how spammy the bare term is
-    modifiers: list[str] = field(default_factory=list)  # commercial words grown into the phrase
+    # The word lists and the finder's notes start as one shared empty tuple (a page can have tens of
+    # thousands of candidates with none) and become lists when first grown: use the add_ methods.
+    modifiers: Sequence[str] = ()  # commercial words grown into the phrase
     template: str | None = None  # name of a known injection template that matched
     url: str | None = None  # a URL or domain glued to the phrase
     dose: str | None = None
     country: str | None = None
-    foreign: list[str] = field(default_factory=list)
+    foreign: Sequence[str] = ()
     keywords: list[str] = field(default_factory=list)  # every keyword inside the grown phrase
     features: dict[str, float] = field(default_factory=dict)
-    evidence: list[Evidence] = field(default_factory=list)
+    evidence: Sequence[Evidence] = ()
     source: str = "text"
     selector: str | None = None
+
+    def add_modifiers(self, words: Iterable[str]) -> None:
+        self._grow("modifiers", words)
+
+    def add_foreign(self, words: Iterable[str]) -> None:
+        self._grow("foreign", words)
+
+    def add_evidence(self, note: Evidence) -> None:
+        self._grow("evidence", (note,))
+
+    def _grow(self, name: str, items: Iterable) -> None:
+        """Extend the list field ``name`` in place, making it a list of its own when first grown."""
+        cur = getattr(self, name)
+        if isinstance(cur, list):
+            cur.extend(items)
+        else:
+            grown = [*cur, *items]
+            if grown:
+                setattr(self, name, grown)
 
     def absorb(self, other: Candidate) -> None:
         """Merge ``other`` (which overlaps or touches this one) into this candidate.
@@ -44,8 +66,8 @@ class Candidate:
         """
         self.end = max(self.end, other.end)
         self.keywords.extend(k for k in other.keywords if k not in self.keywords)
-        self.modifiers.extend(other.modifiers)
-        self.foreign.extend(other.foreign)
+        self.add_modifiers(other.modifiers)
+        self.add_foreign(other.foreign)
         self.template = self.template or other.template
         self.url = self.url or other.url
         self.dose = self.dose or other.dose

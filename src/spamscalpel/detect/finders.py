@@ -193,7 +193,7 @@ def _capped(text: str, long: Candidate) -> list[Candidate]:
             space = max(text.rfind(" ", pos + size // 2, stop), text.rfind("\n", pos + size // 2, stop))
             stop = space if space > pos else stop  # cut between words where there is a space
         for c in _candidates_in(text, pos, stop):
-            c.evidence.append(note)
+            c.add_evidence(note)
             out.append(c)
         pos = stop
     return out

@@ -345,9 +345,9 @@ def _grow_right(text: str, pos: int, lex: Lexicon, cand: Candidate, hits_at: dic
             if word in lex.countries:
                 cand.country = cand.country or word
             elif word in lex.foreign_modifiers:
-                cand.foreign.append(word)
+                cand.add_foreign((word,))
             else:
-                cand.modifiers.append(word)
+                cand.add_modifiers((word,))
             pos = p.end()
             continue
         u = _url_at(text, nxt)
@@ -403,7 +403,7 @@ def _grow_left(text: str, pos: int, lex: Lexicon, cand: Candidate, hits_end: dic
         phrase, kind, k = found
         if not _modifier_fits(cand, phrase):
             break
-        (cand.foreign if kind == "foreign" else cand.modifiers).append(phrase)
+        (cand.add_foreign if kind == "foreign" else cand.add_modifiers)((phrase,))
         pos = k
     return pos
 

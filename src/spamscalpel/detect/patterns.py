@@ -357,7 +357,7 @@ def _grow(
             end = bs
     cand.start, cand.end = start, end
     if frame.modifier:
-        cand.modifiers.append(frame.modifier)
+        cand.add_modifiers((frame.modifier,))
     phrase = text[start:end]
     if frame.category == "pharma" or _PHARMA_WORDS.search(phrase) or cand.dose or _DRUG_STEM.search(word):
         cand.category, cand.strength = "pharma", STRENGTH_PHARMA
