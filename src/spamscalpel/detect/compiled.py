@@ -56,14 +56,11 @@ def _term_words(key: str) -> list[str]:
     return [w for w in re.split(r"[\W_]+", key) if w]
 
 
-def _term_pattern(key: str) -> str | None:
-    """The words of one lexicon key in order, separators between them; None when it has no word.
+def _term_pattern(words: list[str]) -> str:
+    """The words of one lexicon key in order, separators between them.
 
     Whole-word boundaries are not in the pattern: ``_whole_word`` checks them at each hit.
     """
-    words = _term_words(key)
-    if not words:
-        return None
     return f"{_NON_ALNUM}+".join(re.escape(w) for w in words)
 
 
@@ -166,17 +163,16 @@ def _patterns_and_words() -> list[tuple[tuple[str, int, bool], tuple[int, ...] |
     for key in lex.terms:
         if key in lex.stop_terms:
             continue
-        p = _term_pattern(key)
-        if p is None:
+        words = _term_words(key)
+        if not words:
             continue
         # Scripts without word boundaries (Thai, CJK): the words in order, anywhere. A term with a
         # non-ASCII word is not checked either: its hits are on non-ASCII text, where every hit is
         # confirmed by the fallback, and the walk back cannot tell its letters from separators.
         # A pattern shared by keys that differ only in punctuation is checked only if every key is.
-        words = _term_words(key)
         check = _needs_boundary(key) and all(w.isascii() for w in words)
         lengths = tuple(len(w) for w in words) if check else None
-        k = (p, LEXICON, True)
+        k = (_term_pattern(words), LEXICON, True)
         pats[k] = lengths if k not in pats else (pats[k] and lengths)
     for p in ("http", r"www\.", rf"\.(?:{_TLDS})\b"):
         pats[(p, URL, True)] = None

@@ -23,9 +23,10 @@ _WEIGHT = 0.5
 
 def select(scored: list[Scored], threshold: float) -> tuple[list[Scored], list[Scored]]:
     """(reported, not reported) phrases, in the scorer's order."""
+    sure = max(CONFIRMED, threshold)  # a phrase under the threshold confirms nothing
     confirmed: dict[str, int] = {}
     for s in scored:
-        if s.score >= max(CONFIRMED, threshold):
+        if s.score >= sure:
             confirmed[s.candidate.category] = confirmed.get(s.candidate.category, 0) + 1
     kept: list[Scored] = []
     weak: list[Scored] = []
@@ -36,7 +37,7 @@ def select(scored: list[Scored], threshold: float) -> tuple[list[Scored], list[S
             n = confirmed[s.candidate.category]
             why = (
                 f"scored {s.score:.2f}, under the threshold {threshold:g}, on a page carrying {n} confirmed "
-                f"{s.candidate.category} spam phrase(s) (score >= {max(CONFIRMED, threshold):g})"
+                f"{s.candidate.category} spam phrase(s) (score >= {sure:g})"
             )
             kept.append(
                 Scored(s.candidate, s.score, (*s.evidence, Evidence("compromised_page", why, _WEIGHT)))
