@@ -57,6 +57,23 @@ _SPAM_TALK = re.compile(
     r"(?:spam|comment)\s+filters?|moderation(?:\s+queue)?|moderators?|guestbook|captcha|akismet|bots)\b",
     re.IGNORECASE,
 )
+# Each alternative of ``_SPAM_TALK`` starts with one of these: ASCII text holding none of them has
+# no match, found by substring tests instead of the pattern tried at every position.
+_SPAM_TALK_LEADS = (
+    "spam", "scam", "fraud", "counterfeit", "fake", "rogue", "illegal", "unlicensed", "comment",
+    "moderat", "guestbook", "captcha", "akismet", "bots",
+)  # fmt: skip
+
+
+def _spam_talk_count(text: str) -> int:
+    """``len(_SPAM_TALK.findall(text))``."""
+    if text.isascii():  # (a caseless match may pair other scripts' letters with ASCII ones)
+        low = text.lower()
+        if not any(lead in low for lead in _SPAM_TALK_LEADS):
+            return 0
+    return len(_SPAM_TALK.findall(text))
+
+
 _MED_PATTERNS_AFTER = re.compile(
     r"\s*(?:\(|®|™|\bis\b|\bare\b|\bwas\b|\bwere\b|\bcan\b|\bmay\b|\bhas\b|\bhave\b|\bshould\b|\bworks\b|\bhelps\b|"
     r"\bbelongs\b|\bcauses?\b|\breduces?\b|\btreats?\b|\bincreases?\b|\blowers?\b|\binhibits?\b|\bacts?\b|"
@@ -167,6 +184,18 @@ class _SentenceWords:
 
 def _words_between(text: str, a: int, b: int) -> list[str]:
     return [w.lower() for w in _WORD.findall(text, a, b)]
+
+
+def _sentences_with(text: str, starts, ends, vocab: frozenset[str]) -> set[int]:
+    """The starts of the sentences ``[a, b)`` with a word (lower-cased) of ``vocab``."""
+    if text.isascii():  # one lower-casing, and each sentence's words tested in one set operation
+        low = text.lower()
+        return {a for a, b in zip(starts, ends, strict=True) if not vocab.isdisjoint(_WORD.findall(low, a, b))}
+    return {
+        a
+        for a, b in zip(starts, ends, strict=True)
+        if any(m.group(0).lower() in vocab for m in _WORD.finditer(text, a, b))  # no list per sentence
+    }
 
 
 def _blank(text: str, ranges: list[tuple[int, int]]) -> str:
@@ -297,11 +326,7 @@ def _compute_features(ctx: DocContext) -> list[CandidateFeatures]:
     # cheap pills" must not make its own sentence medical).
     health = load_health_words()
     plain = _blank(text, [(c.start, c.end) for c in cands])
-    healthy_sentences = {
-        a
-        for a, b in zip(ctx.sentence_starts, ctx.sentence_ends, strict=True)
-        if any(m.group(0).lower() in health for m in _WORD.finditer(plain, a, b))  # no list per sentence
-    }
+    healthy_sentences = _sentences_with(plain, ctx.sentence_starts, ctx.sentence_ends, health)
     # The page's own topic: sentences carrying a commercial spam phrase (spun blocks bring their
     # own medical filler) do not count towards it.
     spam_sentences = {
@@ -310,7 +335,7 @@ def _compute_features(ctx: DocContext) -> list[CandidateFeatures]:
     own = max(1, n_sentences - len(spam_sentences))
     health_share = len(healthy_sentences - spam_sentences) / own
     # A page that talks about spam, scams or counterfeit drugs quotes spam phrases on purpose.
-    doc_warnings = len(_SPAM_TALK.findall(text))
+    doc_warnings = _spam_talk_count(text)
     base_domain = link_domain(view.base_url) if view.base_url else ""
 
     warned: dict[int, bool] = {}  # sentence start -> the sentence warns (one search per sentence)
