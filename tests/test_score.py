@@ -356,3 +356,39 @@ def test_a_gerund_after_of_is_grammar_not_a_paste() -> None:
     assert analyze(warned).verdict == "clean"
     pasted = base.format("The risk of buy diazepam online is real.")
     assert analyze(pasted).is_spam
+
+
+def _page_features(text: str):
+    from spamscalpel.lexicon import load_lexicon
+    from spamscalpel.pipeline import find_candidates
+    from spamscalpel.score import DocContext
+    from spamscalpel.score.features import compute_features
+    from spamscalpel.view import plain_view
+
+    view = plain_view(text)
+    ctx = DocContext.build(view, load_lexicon(), find_candidates(view))
+    return ctx.candidates, compute_features(ctx)
+
+
+def test_equal_feature_records_are_held_once_and_different_ones_apart() -> None:
+    # A listing repeats one phrase: the copies with as many neighbours within 400 characters read
+    # alike and share one record; the first ones (fewer neighbours) and a different phrase do not.
+    text = "Garden notes.\n" + "cheap viagra online\n" * 200 + "The roses are pruned in March.\nbuy xanax now\n"
+    cands, feats = _page_features(text)
+    assert len(cands) == 201
+    assert len({id(f) for f in feats[30:170]}) == 1
+    assert feats[0] is not feats[100] and feats[0].notes["cluster"] != feats[100].notes["cluster"]
+    assert cands[-1].term == "xanax" and feats[-1] is not feats[100]
+    assert feats[-1].notes["commercial"] != feats[100].notes["commercial"]
+
+
+def test_a_rotated_drug_gets_its_unexplained_rotation_before_its_record_is_shared() -> None:
+    text = (
+        "Our village fair was sunny. reglan pills sold out at noon, said the baker. "
+        "The band played buy metoclopramide online until six. cheap reglan was the talk. "
+        "Everyone went home late. reglan pills again, said the baker."
+    )
+    cands, feats = _page_features(text)
+    rotated = [f for c, f in zip(cands, feats, strict=True) if c.canonical == "metoclopramide"]
+    assert rotated and all(f.values.get("rotation_unexplained") for f in rotated)
+    assert all("rotation_unexplained" in f.notes for f in rotated)

@@ -273,6 +273,7 @@ def code_listings(raw: str) -> list[tuple[int, int, str]]:
     if not any(hint in raw for hint in ("{%", "```", "~~~", "<pre", "<code", "<xmp", "<PRE", "<CODE")):
         return []
     out: list[tuple[int, int, str]] = []
+    names: dict[str, str] = {}  # one string per kind of listing, however many listings there are
     open_kind: str | None = None
     open_at = 0
     for m in _LISTING_TOKENS.finditer(raw):
@@ -285,7 +286,7 @@ def code_listings(raw: str) -> list[tuple[int, int, str]]:
             opening = bool(m.group("lo") or m.group("ho")) and open_kind is None
             closing = bool(m.group("lc") or m.group("hc")) and open_kind == kind
         if closing:
-            out.append((open_at, m.end(), open_kind.split(":", 1)[1]))
+            out.append((open_at, m.end(), names.setdefault(open_kind, open_kind.split(":", 1)[1])))
             open_kind = None
         elif opening:
             open_kind, open_at = kind, m.start()

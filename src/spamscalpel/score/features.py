@@ -339,6 +339,7 @@ def _compute_features(ctx: DocContext) -> list[CandidateFeatures]:
     base_domain = link_domain(view.base_url) if view.base_url else ""
 
     warned: dict[int, bool] = {}  # sentence start -> the sentence warns (one search per sentence)
+    pool = _Pool()
     said: dict[str, str] = {}  # each distinct note once: most notes read the same for many candidates
     # The medical words of the sentence in hand: candidates come in text order, so one sentence at a
     # time (a cache of every sentence's words would outgrow the text on a page of many sentences).
@@ -543,7 +544,9 @@ def _compute_features(ctx: DocContext) -> list[CandidateFeatures]:
                 )
             elif r.kind in ("meta", "title"):
                 v["meta"] = 1.0
-        out.append(CandidateFeatures(v, _shared(notes, said)))
+        f = CandidateFeatures(v, _shared(notes, said))
+        # Records with a rotation may yet gain "rotation_unexplained" below: pooled after that.
+        out.append(f if v.get("rotation") else pool(f))
     # Rotation that nothing on the page explains: a leaflet, a lawsuit article or sales news that
     # alternates "Reglan" and "metoclopramide" also writes sentences about the drug ("Reglan is
     # used to ...") and capitalises the brand somewhere; an injector only drops lower-case names
@@ -554,10 +557,35 @@ def _compute_features(ctx: DocContext) -> list[CandidateFeatures]:
         if f.values.get("medical_pattern")
         or (c.term != c.canonical and text[c.kw_start : c.kw_start + 1].isupper())
     }
-    for c, f in zip(cands, out, strict=True):
-        if f.values.get("rotation") and c.canonical not in explained:
+    for k, (c, f) in enumerate(zip(cands, out, strict=True)):
+        if not f.values.get("rotation"):
+            continue  # (pooled already)
+        if c.canonical not in explained:
             f.values["rotation_unexplained"] = 1.0
             f.notes["rotation_unexplained"] = (
                 f"no sentence on the page is about '{c.canonical}' itself; it only appears in rotated forms"
             )
+        out[k] = pool(f)  # final now
     return out
+
+
+class _Pool:
+    """Each feature record equal to an earlier one replaced by that one, once it no longer changes.
+
+    A link farm or a listing repeats one phrase thousands of times, and each copy's features and
+    notes read the same: held once, they cost what one costs. Records are equal when their values
+    and notes print the same, in the same order (the order of the evidence follows it; ``repr``
+    keeps ``1`` from ``1.0`` and ``-0.0`` from ``0.0``). The pool keeps a hash per distinct record,
+    so a page of distinct candidates pays a few bytes each while its features are computed.
+    """
+
+    __slots__ = ("_seen",)
+
+    def __init__(self) -> None:
+        self._seen: dict[int, CandidateFeatures] = {}
+
+    def __call__(self, f: CandidateFeatures) -> CandidateFeatures:
+        key = (repr(f.values), repr(f.notes))
+        h = hash(key)
+        g = self._seen.setdefault(h, f)
+        return g if g is not f and (repr(g.values), repr(g.notes)) == key else f

@@ -12,6 +12,7 @@ Markdown listings are escaped by the renderer, so links in them are quoted.
 from __future__ import annotations
 
 import bisect
+from array import array
 
 from ..markup import code_listings
 from ..types import Document, Evidence, EvidencePool
@@ -23,16 +24,21 @@ _LIVE_MARKUP = frozenset({"pre", "code"})  # HTML listings, whose unescaped link
 
 
 def quote_listings(doc: Document, view: TextView, scored: list[Scored]) -> list[Scored]:
-    """Cap the scores of candidates that sit inside a code listing of the raw input."""
+    """Cap the scores of candidates that sit inside a code listing of the raw input.
+
+    The list is changed in place (and returned): a page of tens of thousands of quoted phrases then
+    holds one Scored per phrase, not the old and the new side by side.
+    """
     if not scored:
         return scored
     listings = code_listings(doc.text)
     if not listings:
         return scored
-    starts = [a for a, _, _ in listings]
-    out: list[Scored] = []
+    starts = array("q", (a for a, _, _ in listings))
+    out = scored
     shared = EvidencePool()
-    for s in scored:
+    quoted: dict[tuple[int, ...], tuple[Evidence, ...]] = {}  # one evidence tuple per distinct reason list
+    for k, s in enumerate(out):
         c = s.candidate
         rs, re_ = view.to_raw(c.start, c.end)
         i = bisect.bisect_right(starts, rs) - 1
@@ -43,8 +49,10 @@ def quote_listings(doc: Document, view: TextView, scored: list[Scored]) -> list[
             or re_ > listings[i][1]
             or (listings[i][2] in _LIVE_MARKUP and c.features.get("link"))
         ):
-            out.append(s)
             continue
         why = f"shown as code inside a {listings[i][2]} listing: the page quotes it, it does not publish it"
-        out.append(Scored(c, CAP, (shared(Evidence("quoted_code", why, -1.0)), *s.evidence)))
+        evidence = (shared(Evidence("quoted_code", why, -1.0)), *s.evidence)
+        # The same objects in the same order make equal tuples: a listing of thousands of copies of
+        # one phrase holds one.
+        out[k] = Scored(c, CAP, quoted.setdefault(tuple(map(id, evidence)), evidence))
     return out
