@@ -103,14 +103,33 @@ def _lower_words(window: str) -> list[str]:
     return [w.lower() for w in _WORD.findall(window)]
 
 
-def _words_from(text: str, lo: int, s_start: int, end: int, n_window: int) -> int:
-    """``len(_WORD.findall(text[max(s_start, lo) : end]))``, where ``n_window`` words lie in ``text[lo:end]``.
+def _right_words(text: str, end: int) -> list[str]:
+    """The first ``_WINDOW`` lower-cased words of ``text[end : end + 120]``: all the scorer reads.
 
+    Tried on the first 64 characters: when those hold more than ``_WINDOW`` words, the first
+    ``_WINDOW`` are the same as the longer window's (a word is decided by the characters up to one
+    past its end, and the next word starts beyond that, inside the shorter window).
+    """
+    words = _lower_words(text[end : end + 64])
+    if len(words) <= _WINDOW:
+        words = _lower_words(text[end : end + 120])
+    return words[:_WINDOW]
+
+
+def _words_from(text: str, lo: int, s_start: int, end: int, n_window: int) -> int:
+    """``min(len(_WORD.findall(text[max(s_start, lo) : end])), _POSITIONS)``; ``text[lo:end]`` has ``n_window`` words.
+
+    Only the first ``_POSITIONS`` words before the phrase are read, so only that many are counted.
     A sentence that starts before the window holds all of the window's words: no second scan.
     """
     if s_start <= lo:
-        return n_window
-    return len(_WORD.findall(text, s_start, end))  # pos/endpos: the pattern looks at nothing outside
+        return min(n_window, _POSITIONS)
+    n = 0
+    for _ in _WORD.finditer(text, s_start, end):  # pos/endpos: the pattern looks at nothing outside
+        n += 1
+        if n == _POSITIONS:
+            break
+    return n
 
 
 def context_features(ctx: DocContext) -> list[tuple[CandidateFeatures, list[str]]]:
@@ -134,9 +153,9 @@ def iter_context_features(ctx: DocContext) -> Iterator[tuple[CandidateFeatures, 
         s_start, _ = ctx.sentence_of(c.kw_start)
         lo = max(0, c.start - 120)
         left = _lower_words(text[lo : c.start])
-        right = _lower_words(text[c.end : c.end + 120])
+        right = _right_words(text, c.end)
         # Words beyond the sentence start are marked as such rather than read as neighbours.
-        in_sentence = _words_from(text, lo, s_start, c.start, len(left))
+        in_sentence = _words_from(text, lo, s_start, c.start, len(left))  # at most _POSITIONS
         feats = list(doc)
         for i in range(1, _POSITIONS + 1):
             lw = left[-i] if i <= len(left) else "<edge>"
@@ -359,7 +378,9 @@ def shipped_weights(path: Path = MODEL_PATH) -> Weights:
         return _CACHE[path]
 
 
+@functools.cache
 def _v1_kind(name: str) -> str:
+    """The evidence kind of v1 feature ``name`` (cached: the import statement costs a lookup per call)."""
     from .rules import WEIGHTS
 
     return WEIGHTS[name][1] if name in WEIGHTS else name
