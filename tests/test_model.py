@@ -64,7 +64,6 @@ def test_deterministic():
     assert bucket("R1=online", 18) == bucket("R1=online", 18)
 
 
-
 def test_sparse_weight_memo_exact_and_bounded(monkeypatch):
     """The feature -> weight memo gives the logits of a bucket lookup per feature, and stays bounded."""
     import spamscalpel.score.model as model
@@ -84,6 +83,7 @@ def test_sparse_weight_memo_exact_and_bounded(monkeypatch):
         for f, feats in rows:
             assert w.logit(f, feats)[0] == pytest.approx(reference(f, feats), abs=1e-12)
             assert len(w._memo) <= 5
+
 
 def test_evidence_readable_and_serializable():
     rep = analyze(SPAM, CFG)

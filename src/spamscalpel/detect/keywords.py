@@ -371,7 +371,7 @@ _DOSE_END = re.compile(r"\d+(?:[.,]\d+)?\s?(?:mg|mcg|ml)$")
 
 
 def _token_before(text: str, j: int) -> str | None:
-    """``re.search(r"\S{4,300}$", text[max(0, j - 300) : j])``'s match, without the search.
+    r"""``re.search(r"\S{4,300}$", text[max(0, j - 300) : j])``'s match, without the search.
 
     The search tries every start in the window, each walking to the end of its run: quadratic in
     a long run. The match is the run of non-space characters that ends the window (``$`` also
