@@ -64,6 +64,27 @@ def test_deterministic():
     assert bucket("R1=online", 18) == bucket("R1=online", 18)
 
 
+def test_sparse_weight_memo_exact_and_bounded(monkeypatch):
+    """The feature -> weight memo gives the logits of a bucket lookup per feature, and stays bounded."""
+    import spamscalpel.score.model as model
+
+    w = load_weights()
+    ctx = _ctx(SPAM + " " + MEDICAL + " payday loans fast, casino bonus, cialis 20mg")
+    rows = model.context_features(ctx)
+
+    def reference(f, feats):
+        z = w.bias + sum(w.dense[n] * v for n, v in f.values.items() if n in w.dense and v)
+        for s in feats:
+            z += w.sparse.get(bucket(s, w.n_bits)) or 0.0
+        return z
+
+    monkeypatch.setattr(model, "_MEMO_MAX", 5)
+    for _ in range(2):  # the second pass reads the memo, cleared many times over by then
+        for f, feats in rows:
+            assert w.logit(f, feats)[0] == pytest.approx(reference(f, feats), abs=1e-12)
+            assert len(w._memo) <= 5
+
+
 def test_evidence_readable_and_serializable():
     rep = analyze(SPAM, CFG)
     span = next(s for s in rep.spans if "viagra" in s.text.lower())

@@ -198,16 +198,25 @@ def _needs_boundary(key: str) -> bool:
     return bool(_ALNUM_EDGE.match(key[0])) and key[0].isascii()
 
 
+@cache
+def _boundary_keys(lexicon_version: str) -> frozenset[str]:
+    """The automaton's keys that must stand as whole words (``_needs_boundary``), tested once each."""
+    return frozenset(key for _, (key, _term) in _automaton(lexicon_version).items() if _needs_boundary(key))
+
+
 def scan_keywords(text: str, lexicon: Lexicon | None = None) -> list[_Hit]:
     """Raw lexicon hits in normalized ``text`` (lowercase), longest match wins, with word-boundary rules."""
     lex = lexicon or load_lexicon()
     auto = _automaton(lex.version)
-    hits: list[_Hit] = []
+    bounded = _boundary_keys(lex.version)
+    # Plain tuples (start, -length, order, ...) sort as a stable sort by (start, longest first)
+    # would: ``order`` (the automaton's) breaks ties. Only the kept hits become ``_Hit``s.
+    hits: list[tuple[int, int, int, int, str, Term]] = []
     n = len(text)
-    for end_idx, (key, term) in auto.iter(text):
+    for order, (end_idx, (key, term)) in enumerate(auto.iter(text)):
         start = end_idx - len(key) + 1
         end = end_idx + 1
-        if _needs_boundary(key):
+        if key in bounded:
             if start > 0 and _is_word_char(text[start - 1]):
                 continue
             if end < n and _is_word_char(text[end]):
@@ -215,16 +224,14 @@ def scan_keywords(text: str, lexicon: Lexicon | None = None) -> list[_Hit]:
                 if not (text[end] == "s" and (end + 1 >= n or not _is_word_char(text[end + 1]))):
                     continue
                 end += 1
-        hits.append(_Hit(start, end, key, term))
-    hits.sort(key=lambda h: (h.start, -(h.end - h.start)))
+        hits.append((start, start - end, order, end, key, term))
+    hits.sort()
     kept: list[_Hit] = []
     last_end = -1
-    for h in hits:
-        if h.start >= last_end:
-            kept.append(h)
-            last_end = h.end
-        elif h.end > last_end and kept and h.start < kept[-1].end:
-            continue
+    for start, _neg_len, _order, end, key, term in hits:
+        if start >= last_end:  # a hit overlapping a kept (earlier or longer) one is dropped
+            kept.append(_Hit(start, end, key, term))
+            last_end = end
     return kept
 
 
@@ -360,6 +367,26 @@ def _grow_right(text: str, pos: int, lex: Lexicon, cand: Candidate, hits_at: dic
     return pos
 
 
+_DOSE_END = re.compile(r"\d+(?:[.,]\d+)?\s?(?:mg|mcg|ml)$")
+
+
+def _token_before(text: str, j: int) -> str | None:
+    r"""``re.search(r"\S{4,300}$", text[max(0, j - 300) : j])``'s match, without the search.
+
+    The search tries every start in the window, each walking to the end of its run: quadratic in
+    a long run. The match is the run of non-space characters that ends the window (``$`` also
+    matches before a final newline), when it is 4 or more long; the window bounds it at 300.
+    ``str.isspace`` and ``\s`` agree on every character.
+    """
+    lo = max(0, j - 300)
+    end = j - 1 if j > lo and text[j - 1] == "\n" else j
+    window = text[lo:end]
+    if not window or window[-1].isspace():
+        return None
+    run = window.rsplit(None, 1)[-1]  # split on whitespace runs: the last piece is the final run
+    return run if len(run) >= 4 else None
+
+
 def _grow_left(text: str, pos: int, lex: Lexicon, cand: Candidate, hits_end: dict[int, _Hit]) -> int:
     phrases = _left_phrases(lex.version)
     while pos > 0:
@@ -385,19 +412,19 @@ def _grow_left(text: str, pos: int, lex: Lexicon, cand: Candidate, hits_end: dic
                     found = (phrase, kind, k)
                     break
         if found is None:
-            d = re.search(r"\d+(?:[.,]\d+)?\s?(?:mg|mcg|ml)$", window)
+            d = _DOSE_END.search(window)
             if d:
                 cand.dose = cand.dose or d.group(0)
                 pos = j - len(d.group(0))
                 continue
             # A URL pasted right before a sales anchor ("http://shop.example/#x buy cialis online").
-            token = re.search(r"\S{4,300}$", text[max(0, j - 300) : j])
             sales = cand.modifiers or cand.foreign or cand.template or cand.kind != "drug"
-            if token and sales and not cand.url and _looks_like_url(token.group(0).lower()):
-                u = _URL.fullmatch(token.group(0).rstrip(".,;:"))
-                if u and token.group(0)[-1] not in ".,;:":
+            token = _token_before(text, j) if sales and not cand.url else None
+            if token and _looks_like_url(token.lower()):
+                u = _URL.fullmatch(token.rstrip(".,;:"))
+                if u and token[-1] not in ".,;:":
                     cand.url = u.group(0)
-                    pos = j - len(token.group(0))
+                    pos = j - len(token)
                     continue
             break
         phrase, kind, k = found

@@ -28,7 +28,7 @@ import threading
 import zlib
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..types import Evidence, EvidencePool
@@ -42,12 +42,15 @@ _WINDOW = 8  # bag-of-words half width
 _POSITIONS = 3  # position-specific words on each side
 _EVIDENCE_MAX = 6
 _LEAD_JUNK = " \t\"'“‘([-•*"
+_MEMO_MAX = 1 << 16  # feature strings whose sparse weight a Weights remembers
 
 
 # --- features ---------------------------------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=1 << 12)
 def _shape(word: str) -> str:
+    """The casing of ``word``. Cached: a page repeats its keywords ("Viagra", "viagra")."""
     letters = [ch for ch in word if ch.isalpha()]
     if not letters:
         return "none"
@@ -88,6 +91,47 @@ def _bucket_count(n: int) -> str:
     return "17+"
 
 
+def _lower_words(window: str) -> list[str]:
+    """The lower-cased words of ``window``: ``[w.lower() for w in _WORD.findall(window)]``.
+
+    ASCII text is lowered first and tokenized once (one ``lower`` instead of one per word): on
+    ASCII, lowering only maps A-Z to a-z, which changes no word boundary. Other text is tokenized
+    before lowering, since a case fold may change characters or lengths ("İ" -> "i̇").
+    """
+    if window.isascii():
+        return _WORD.findall(window.lower())
+    return [w.lower() for w in _WORD.findall(window)]
+
+
+def _right_words(text: str, end: int) -> list[str]:
+    """The first ``_WINDOW`` lower-cased words of ``text[end : end + 120]``: all the scorer reads.
+
+    Tried on the first 64 characters: when those hold more than ``_WINDOW`` words, the first
+    ``_WINDOW`` are the same as the longer window's (a word is decided by the characters up to one
+    past its end, and the next word starts beyond that, inside the shorter window).
+    """
+    words = _lower_words(text[end : end + 64])
+    if len(words) <= _WINDOW:
+        words = _lower_words(text[end : end + 120])
+    return words[:_WINDOW]
+
+
+def _words_from(text: str, lo: int, s_start: int, end: int, n_window: int) -> int:
+    """``min(len(_WORD.findall(text[max(s_start, lo) : end])), _POSITIONS)``; ``text[lo:end]`` has ``n_window`` words.
+
+    Only the first ``_POSITIONS`` words before the phrase are read, so only that many are counted.
+    A sentence that starts before the window holds all of the window's words: no second scan.
+    """
+    if s_start <= lo:
+        return min(n_window, _POSITIONS)
+    n = 0
+    for _ in _WORD.finditer(text, s_start, end):  # pos/endpos: the pattern looks at nothing outside
+        n += 1
+        if n == _POSITIONS:
+            break
+    return n
+
+
 def context_features(ctx: DocContext) -> list[tuple[CandidateFeatures, list[str]]]:
     """For every candidate: its v1 features and its sparse context features (as strings)."""
     return list(iter_context_features(ctx))
@@ -107,12 +151,11 @@ def iter_context_features(ctx: DocContext) -> Iterator[tuple[CandidateFeatures, 
     doc = [f"doc:cats={min(len(cats), 3)}", f"doc:html={int(ctx.view.is_html)}"]
     for c, f in zip(cands, v1, strict=True):
         s_start, _ = ctx.sentence_of(c.kw_start)
-        left_text = text[max(0, c.start - 120) : c.start]
-        right_text = text[c.end : c.end + 120]
-        left = [w.lower() for w in _WORD.findall(left_text)]
-        right = [w.lower() for w in _WORD.findall(right_text)]
+        lo = max(0, c.start - 120)
+        left = _lower_words(text[lo : c.start])
+        right = _right_words(text, c.end)
         # Words beyond the sentence start are marked as such rather than read as neighbours.
-        in_sentence = len(_WORD.findall(text[max(s_start, c.start - 120) : c.start]))
+        in_sentence = _words_from(text, lo, s_start, c.start, len(left))  # at most _POSITIONS
         feats = list(doc)
         for i in range(1, _POSITIONS + 1):
             lw = left[-i] if i <= len(left) else "<edge>"
@@ -154,13 +197,15 @@ def iter_context_features(ctx: DocContext) -> Iterator[tuple[CandidateFeatures, 
         yield f, feats
 
 
+def _crc_bucket(feature: str, n_bits: int) -> int:
+    """The hash bucket of a string feature (CRC-32: stable across runs and platforms)."""
+    return zlib.crc32(feature.encode("utf-8")) & ((1 << n_bits) - 1)
+
+
 @functools.lru_cache(maxsize=1 << 16)
 def bucket(feature: str, n_bits: int) -> int:
-    """The hash bucket of a string feature (CRC-32: stable across runs and platforms).
-
-    Cached: context words repeat from candidate to candidate ("L1=the", "cat=pharma").
-    """
-    return zlib.crc32(feature.encode("utf-8")) & ((1 << n_bits) - 1)
+    """``_crc_bucket``, cached: context words repeat from candidate to candidate ("L1=the")."""
+    return _crc_bucket(feature, n_bits)
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -219,6 +264,10 @@ class Weights:
     calib_a: float
     calib_b: float
     meta: dict
+    # Feature string -> its sparse weight (0.0 where none): one dict lookup per feature instead of
+    # an encode, a CRC and two lookups. Exact, since the weights never change after loading;
+    # bounded, since a page may hold millions of distinct words: cleared when full.
+    _memo: dict[str, float] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def logit(self, f: CandidateFeatures, feats: list[str]) -> tuple[float, list[tuple[float, str, str]]]:
         """Raw (uncalibrated) logit and every nonzero contribution as (value, kind, detail)."""
@@ -230,13 +279,24 @@ class Weights:
                 continue
             z += w * val
             contrib.append((w * val, name, f.notes.get(name, "")))
-        n_bits, sparse = self.n_bits, self.sparse
+        memo = self._memo
         for s in feats:
-            w = sparse.get(bucket(s, n_bits))
+            w = memo.get(s)
+            if w is None:
+                w = self._sparse_weight(s)
             if w:
                 z += w
                 contrib.append((w, "", s))
         return z, contrib
+
+    def _sparse_weight(self, feature: str) -> float:
+        """The weight of ``feature``'s bucket (0.0 where the bucket has none), remembered in the memo."""
+        memo = self._memo
+        if len(memo) >= _MEMO_MAX:
+            memo.clear()
+        w = self.sparse.get(_crc_bucket(feature, self.n_bits))
+        memo[feature] = w = 0.0 if w is None else w
+        return w
 
     def probability(self, z: float) -> float:
         """Calibrated probability of a raw logit."""
@@ -318,7 +378,9 @@ def shipped_weights(path: Path = MODEL_PATH) -> Weights:
         return _CACHE[path]
 
 
+@functools.cache
 def _v1_kind(name: str) -> str:
+    """The evidence kind of v1 feature ``name`` (cached: the import statement costs a lookup per call)."""
     from .rules import WEIGHTS
 
     return WEIGHTS[name][1] if name in WEIGHTS else name
