@@ -209,11 +209,11 @@ def scan_keywords(text: str, lexicon: Lexicon | None = None) -> list[_Hit]:
     lex = lexicon or load_lexicon()
     auto = _automaton(lex.version)
     bounded = _boundary_keys(lex.version)
-    # Plain tuples (start, -length, order, ...) sort as a stable sort by (start, longest first)
-    # would: ``order`` (the automaton's) breaks ties. Only the kept hits become ``_Hit``s.
-    hits: list[tuple[int, int, int, int, str, Term]] = []
+    # (Raw hits as plain tuples sorted faster but took a third more memory on a page of 100,000
+    # drug names: slotted ``_Hit``s and a stable sort by (start, longest first).)
+    hits: list[_Hit] = []
     n = len(text)
-    for order, (end_idx, (key, term)) in enumerate(auto.iter(text)):
+    for end_idx, (key, term) in auto.iter(text):
         start = end_idx - len(key) + 1
         end = end_idx + 1
         if key in bounded:
@@ -224,14 +224,14 @@ def scan_keywords(text: str, lexicon: Lexicon | None = None) -> list[_Hit]:
                 if not (text[end] == "s" and (end + 1 >= n or not _is_word_char(text[end + 1]))):
                     continue
                 end += 1
-        hits.append((start, start - end, order, end, key, term))
-    hits.sort()
+        hits.append(_Hit(start, end, key, term))
+    hits.sort(key=lambda h: (h.start, h.start - h.end))
     kept: list[_Hit] = []
     last_end = -1
-    for start, _neg_len, _order, end, key, term in hits:
-        if start >= last_end:  # a hit overlapping a kept (earlier or longer) one is dropped
-            kept.append(_Hit(start, end, key, term))
-            last_end = end
+    for h in hits:
+        if h.start >= last_end:  # a hit overlapping a kept (earlier or longer) one is dropped
+            kept.append(h)
+            last_end = h.end
     return kept
 
 

@@ -1,0 +1,42 @@
+"""The fast forms of the feature searches give the answers of the patterns they stand for."""
+
+from __future__ import annotations
+
+import random
+
+from spamscalpel.score import features as F
+
+_PIECES = [
+    *(p for p in F._MED_BEFORE),
+    *"TAKING Such As  generic\tform\nof ( , ; - _ x7 the patient's dosE Ok".split(" "),
+    *"illegal Illegally counterfeit fake scams WARNINGS beware avoid crack down not safe instead of".split(),
+    *"never buy do not order don't buy dont order offences prosecuted spammer unsafe risky ſcam K İ é".split(),
+]
+
+
+def _texts(n: int, seed: int):
+    rng = random.Random(seed)
+    for _ in range(n):
+        words = [rng.choice(_PIECES) for _ in range(rng.randint(0, 8))]
+        yield "".join(w + rng.choice([" ", "  ", "", ",", "\n", "-", " (", "_"]) for w in words)
+
+
+def test_words_before_a_name_read_backwards_match_the_forward_pattern() -> None:
+    for text in _texts(30_000, 1):
+        window = text[-30:]
+        assert F._med_words_before(window) == (F._MED_PATTERNS_BEFORE.search(window) is not None), window
+    assert F._med_words_before("patients taking ") and F._med_words_before("such as\n")
+    assert not F._med_words_before("overtaking ") and not F._med_words_before("taking")
+
+
+def test_a_sentence_warns_by_the_fast_search_as_by_the_pattern() -> None:
+    for text in _texts(30_000, 2):
+        for a in {0, min(1, len(text)), len(text) // 2}:
+            b = len(text) - (a % 3)
+            assert F._warns(text, a, b) == (F._WARNING.search(text, a, b) is not None), (text, a, b)
+    assert F._warns("Avoid fake pills.", 0, 17) and not F._warns("xfake", 1, 5)
+
+
+def test_spam_talk_counted_as_by_the_pattern() -> None:
+    for text in _texts(20_000, 3):
+        assert F._spam_talk_count(text) == len(F._SPAM_TALK.findall(text)), text
