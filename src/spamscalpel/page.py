@@ -109,6 +109,8 @@ _SPINNER_MIN = 3
 
 def spinner_evidence(text: str) -> list[Evidence]:
     """A page run through a synonym spinner: three of its sense tags or more, one a full tag name."""
+    if "nominal)" not in text:  # no full tag name: one substring test instead of the tag search
+        return []
     tags = [m for m in _SPINNER_TAG.finditer(text) if m.start() > 0 and text[m.start() - 1].isalpha()]
     if len(tags) < _SPINNER_MIN or not any(m.group(1).endswith("nominal") for m in tags):
         return []
