@@ -162,3 +162,36 @@ def test_training_rejects_test_split_seeds(tmp_path):
     from spamscalpel.train.train_model import main
 
     assert main(["--seed", "900001", "--out", str(tmp_path / "x.bin.gz")]) == 2
+
+
+_FEATURE_LIST = """
+import json
+from spamscalpel.lexicon import load_lexicon
+from spamscalpel.pipeline import find_candidates
+from spamscalpel.score import DocContext
+from spamscalpel.score.model import iter_context_features
+from spamscalpel.view import plain_view
+view = plain_view("The garden club met on Tuesday to buy cheap viagra online and discuss roses, tulips and rain.")
+ctx = DocContext.build(view, load_lexicon(), find_candidates(view))
+print(json.dumps([feats for _, feats in iter_context_features(ctx)]))
+"""
+
+
+def test_context_features_come_in_the_same_order_whatever_the_hash_seed() -> None:
+    # The order decides how the logit is summed and how equal-weight evidence is listed.
+    import os
+    import subprocess
+    import sys
+
+    runs = [
+        subprocess.run(
+            [sys.executable, "-c", _FEATURE_LIST],
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for seed in ("1", "2", "3")
+    ]
+    assert runs[0] and "B=" in runs[0]
+    assert runs[0] == runs[1] == runs[2]

@@ -373,7 +373,9 @@ def _page_features(text: str):
 def test_equal_feature_records_are_held_once_and_different_ones_apart() -> None:
     # A listing repeats one phrase: the copies with as many neighbours within 400 characters read
     # alike and share one record; the first ones (fewer neighbours) and a different phrase do not.
-    text = "Garden notes.\n" + "cheap viagra online\n" * 200 + "The roses are pruned in March.\nbuy xanax now\n"
+    text = (
+        "Garden notes.\n" + "cheap viagra online\n" * 200 + "The roses are pruned in March.\nbuy xanax now\n"
+    )
     cands, feats = _page_features(text)
     assert len(cands) == 201
     assert len({id(f) for f in feats[30:170]}) == 1

@@ -60,7 +60,9 @@ def _warns(text: str, a: int, b: int) -> bool:
     """``_WARNING.search(text, a, b) is not None``, several times faster on ASCII sentences."""
     s = text[a:b]
     # (A search from ``a`` reads the character before it for ``\b``; the slice does not.)
-    if s.isascii() and (a == 0 or (text[a - 1].isascii() and not (text[a - 1].isalnum() or text[a - 1] == "_"))):
+    if s.isascii() and (
+        a == 0 or (text[a - 1].isascii() and not (text[a - 1].isalnum() or text[a - 1] == "_"))
+    ):
         return _WARNING_LOWER.search(s.lower()) is not None
     return _WARNING.search(text, a, b) is not None
 
@@ -223,7 +225,9 @@ def _sentences_with(text: str, starts, ends, vocab: frozenset[str]) -> set[int]:
     """The starts of the sentences ``[a, b)`` with a word (lower-cased) of ``vocab``."""
     if text.isascii():  # one lower-casing, and each sentence's words tested in one set operation
         low = text.lower()
-        return {a for a, b in zip(starts, ends, strict=True) if not vocab.isdisjoint(_WORD.findall(low, a, b))}
+        return {
+            a for a, b in zip(starts, ends, strict=True) if not vocab.isdisjoint(_WORD.findall(low, a, b))
+        }
     return {
         a
         for a, b in zip(starts, ends, strict=True)

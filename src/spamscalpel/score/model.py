@@ -163,10 +163,12 @@ def iter_context_features(ctx: DocContext) -> Iterator[tuple[CandidateFeatures, 
                 lw = "<s>"
             feats.append(f"L{i}={lw}")
             feats.append(f"R{i}={right[i - 1] if i <= len(right) else '<edge>'}")
-        for w in set(left[-_WINDOW:]) | set(right[:_WINDOW]):
+        # Each word once, in text order (a set's order moves with the hash seed, and with it the order
+        # in which the logit is summed and equal-weight evidence is listed).
+        for w in dict.fromkeys(left[-_WINDOW:] + right[:_WINDOW]):
             feats.append(f"B={w}")
         phrase = text[c.start : c.end]
-        for w in set(_WORD.findall(phrase.lower())):
+        for w in dict.fromkeys(_WORD.findall(phrase.lower())):
             feats.append(f"P={w}")
         kw = text[c.kw_start : c.kw_end]
         shape = _shape(kw)
