@@ -289,3 +289,18 @@ def test_long_leet_runs_keep_the_contract(raw: str) -> None:
     for w in WORD.finditer(n.text):
         s, e = n.to_original(*w.span())
         assert normalize(raw[s:e]).text == w.group(), (raw[s:e], w.group())
+
+
+def test_the_compiled_spaced_hint_never_misses_what_the_hint_patterns_find() -> None:
+    import random
+
+    from spamscalpel import normalize as N
+
+    rng = random.Random(0)
+    alphabet = "ab .-_*XY1é"
+    for _ in range(100_000):
+        s = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 14)))
+        if any(h.search(s) for h in N._SPACED_HINTS.values()):
+            assert N._may_have_spaced_hint(s), s
+    assert N._may_have_spaced_hint("buy v i a g r a now")
+    assert N._spaced_runs("buy v i a g r a now") and not N._spaced_runs("a plain sentence, nothing spaced")

@@ -203,3 +203,15 @@ def test_term_patterns_are_literal_led():
     terms = [p for p, kind, _ in patterns if kind == compiled.LEXICON]
     assert terms and not any(p.startswith("(?:^|") for p in terms)
     assert len(hs.dumpb(compiled._compile(hs, patterns))) < 5_000_000
+
+
+def test_the_prefilter_answer_remembered_for_one_text_is_that_texts_answer() -> None:
+    from spamscalpel.detect.finders import has_candidates, needs_candidate_search
+
+    hint_only = "On the 7th of May the 1960s band played; wow!! " * 3  # an obfuscation hint, no term
+    with_term = "On the 7th of May the band bought viagra online. " * 3
+    assert needs_candidate_search(hint_only) and not has_candidates(hint_only)
+    assert needs_candidate_search(with_term) and has_candidates(with_term)
+    needs_candidate_search(hint_only)
+    assert has_candidates(with_term)  # another text is scanned, not answered from memory
+    assert has_candidates("".join(["buy viagra ", "online"]))

@@ -7,6 +7,8 @@ neither imports the other back.
 
 from __future__ import annotations
 
+import threading
+
 from ..lexicon import load_lexicon
 from ..normalize import Normalized, needs_normalizing, normalize
 from ..types import Evidence
@@ -23,6 +25,12 @@ from .keywords import (
 )
 from .patterns import find_pattern_candidates, has_pattern_candidates, keyword_frame_hit, merge_candidates
 
+# The last text whose ``has_candidates`` answer ``needs_candidate_search`` found to be False on
+# its way (per thread). A text sent on to the finders only as a possible obfuscation is asked again
+# when nothing comes of its folding; this saves that second scan. (It keeps the text alive until
+# the next document's prefilter.)
+_known_miss = threading.local()
+
 
 def has_candidates(text: str) -> bool:
     """Cheap prefilter on the raw text: does any lexicon term occur as a whole word (no folding)?
@@ -30,15 +38,21 @@ def has_candidates(text: str) -> bool:
     One compiled scan (``detect/compiled.py``) where hyperscan is installed, else the pure-Python
     checks; both give the same answer.
     """
+    if getattr(_known_miss, "text", None) is text:
+        return False
     found = _compiled_prefilter(text, obfuscation=False)
     return _has_candidates_python(text) if found is None else found
 
 
 def needs_candidate_search(text: str) -> bool:
     """``has_candidates(text) or needs_normalizing(text)``: whether the full finders must run."""
+    _known_miss.text = None
     found = _compiled_prefilter(text, obfuscation=True)
     if found is None:
-        return _has_candidates_python(text) or needs_normalizing(text)
+        if _has_candidates_python(text):
+            return True
+        _known_miss.text = text
+        return needs_normalizing(text)
     return found
 
 
@@ -74,6 +88,7 @@ def _compiled_prefilter(text: str, obfuscation: bool) -> bool | None:
             return True
     if not obfuscation:
         return False
+    _known_miss.text = text  # everything ``has_candidates`` asks was asked, and found nothing
     # Non-ASCII text has folds (confusables, casefold) the hints do not cover: always ask.
     return (not text.isascii() or compiled.has(mask, compiled.OBFUSCATION)) and needs_normalizing(text)
 
