@@ -40,3 +40,18 @@ def test_a_sentence_warns_by_the_fast_search_as_by_the_pattern() -> None:
 def test_spam_talk_counted_as_by_the_pattern() -> None:
     for text in _texts(20_000, 3):
         assert F._spam_talk_count(text) == len(F._SPAM_TALK.findall(text)), text
+
+
+def test_medical_words_around_a_phrase_read_directly_as_by_the_sentence_index() -> None:
+    vocab = frozenset({"dose", "patient's", "patients", "taking", "side", "effects", "liver", "é"})
+    rng = random.Random(4)
+    words = [*vocab, "don't", "Patient's", "DOSE", "x", "İstanbul", "effects’", "viagra", "of", "’s"]
+    for _ in range(20_000):
+        text = "".join(
+            rng.choice(words) + rng.choice([" ", "", "'", ", ", "-"]) for _ in range(rng.randint(1, 10))
+        )
+        start, end = sorted(rng.sample(range(len(text) + 1), 2)) if len(text) > 1 else (0, len(text))
+        a = rng.randint(max(0, start - 3), end)
+        b = rng.randint(a, min(len(text), end + 3))
+        index = F._SentenceWords(text, start, end, vocab)
+        assert F._vocab_around(text, start, end, a, b, vocab) == index.around(a, b), (text, start, end, a, b)

@@ -195,3 +195,16 @@ def test_context_features_come_in_the_same_order_whatever_the_hash_seed() -> Non
     ]
     assert runs[0] and "B=" in runs[0]
     assert runs[0] == runs[1] == runs[2]
+
+
+def test_the_strongest_contributions_are_those_of_a_stable_sort_by_magnitude() -> None:
+    import random
+
+    from spamscalpel.score.model import _strongest
+
+    rng = random.Random(2)
+    for _ in range(2000):
+        contrib = [
+            (rng.choice([-1.5, -0.5, 0.5, 1.5, 0.25, -0.25]), "", str(i)) for i in range(rng.randint(0, 40))
+        ]
+        assert _strongest(contrib, 6) == sorted(contrib, key=lambda t: -abs(t[0]))[:6]

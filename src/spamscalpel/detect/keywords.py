@@ -9,6 +9,7 @@ so each seed is grown over those pieces, left and right, without crossing senten
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
@@ -346,7 +347,7 @@ def _grow_right(text: str, pos: int, lex: Lexicon, cand: Candidate, hits_at: dic
             continue
         p = phrase_re.match(text, nxt)
         if p:
-            word = re.sub(r"[\s-]+", " ", p.group(0))
+            word = sys.intern(re.sub(r"[\s-]+", " ", p.group(0)))  # one string per lexicon word
             if not _modifier_fits(cand, word):
                 break
             if word in lex.countries:

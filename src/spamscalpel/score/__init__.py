@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Callable
+from array import array
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -28,14 +29,15 @@ class DocContext:
     view: TextView
     lexicon: Lexicon
     candidates: list[Candidate]
-    sentence_starts: list[int] = field(default_factory=list)
-    sentence_ends: list[int] = field(default_factory=list)
+    sentence_starts: Sequence[int] = field(default_factory=list)
+    sentence_ends: Sequence[int] = field(default_factory=list)
     # compute_features(ctx) fills this once, so scorers that combine others do not redo it.
     features: list | None = None
 
     @classmethod
     def build(cls, view: TextView, lexicon: Lexicon, candidates: list[Candidate]) -> DocContext:
-        starts, ends = [0], []
+        # Machine integers: a page of tens of thousands of short lines has as many sentences.
+        starts, ends = array("q", [0]), array("q")
         for m in _SENT_END.finditer(view.text):
             ends.append(m.start())
             starts.append(m.end())

@@ -217,6 +217,25 @@ class _SentenceWords:
         return found
 
 
+# A sentence this short with this few drug phrases is read again per phrase (a few C-level scans);
+# longer ones, or run-on keyword lists, are tokenized once by ``_SentenceWords``.
+_DIRECT_SENTENCE = 1000
+_DIRECT_PHRASES = 3
+
+
+def _vocab_around(text: str, start: int, end: int, a: int, b: int, vocab: frozenset[str]) -> set[str]:
+    """``_SentenceWords(text, start, end, vocab).around(a, b)``, by its definition."""
+    found = set(_lower_words(text[start:a]))
+    found.update(_lower_words(text[b:end]))
+    found.intersection_update(vocab)
+    return found
+
+
+def _lower_words(s: str) -> list[str]:
+    """``_words(s)``; on ASCII lowered first (that changes no word boundary), in one C-level pass."""
+    return _WORD.findall(s.lower()) if s.isascii() else _words(s)
+
+
 def _words_between(text: str, a: int, b: int) -> list[str]:
     return [w.lower() for w in _WORD.findall(text, a, b)]
 
@@ -356,6 +375,9 @@ def _compute_features(ctx: DocContext) -> list[CandidateFeatures]:
     cat_sentences: dict[str, set[int]] = defaultdict(set)
     for c in cands:
         cat_sentences[c.category].add(ctx.sentence_of(c.kw_start)[0])
+    # Where the drug phrases are, to count those of a sentence (it only picks how their medical
+    # words are read: both ways give the same words).
+    pharma_at = array("q", sorted(c.kw_start for c in cands if c.category == "pharma"))
     n_sentences = max(
         1, sum(1 for a, b in zip(ctx.sentence_starts, ctx.sentence_ends, strict=True) if text[a:b].strip())
     )
@@ -495,9 +517,13 @@ def _compute_features(ctx: DocContext) -> list[CandidateFeatures]:
         # Medical words make a drug mention legitimate; they do nothing for "xxx videos" or a casino.
         med_words: set[str] = set()
         if c.category == "pharma":
-            if words is None or words.start != s_start:
-                words = _SentenceWords(text, s_start, s_end, lex.medical_context)
-            med_words = words.around(c.start, c.end)
+            n_here = bisect.bisect_left(pharma_at, s_end) - bisect.bisect_left(pharma_at, s_start)
+            if s_end - s_start <= _DIRECT_SENTENCE and n_here <= _DIRECT_PHRASES:
+                med_words = _vocab_around(text, s_start, s_end, c.start, c.end, lex.medical_context)
+            else:
+                if words is None or words.start != s_start:
+                    words = _SentenceWords(text, s_start, s_end, lex.medical_context)
+                med_words = words.around(c.start, c.end)
         if med_words:
             v["medical_context"] = min(1.0, len(set(med_words)) / 3)
             notes["medical_context"] = "medical words in the sentence: " + ", ".join(
