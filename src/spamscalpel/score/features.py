@@ -225,14 +225,19 @@ _DIRECT_PHRASES = 3
 
 def _vocab_around(text: str, start: int, end: int, a: int, b: int, vocab: frozenset[str]) -> set[str]:
     """``_SentenceWords(text, start, end, vocab).around(a, b)``, by its definition."""
-    found = set(_lower_words(text[start:a]))
-    found.update(_lower_words(text[b:end]))
+    found = set(lower_words(text[start:a]))
+    found.update(lower_words(text[b:end]))
     found.intersection_update(vocab)
     return found
 
 
-def _lower_words(s: str) -> list[str]:
-    """``_words(s)``; on ASCII lowered first (that changes no word boundary), in one C-level pass."""
+def lower_words(s: str) -> list[str]:
+    """The lower-cased words of ``s``: ``[w.lower() for w in _WORD.findall(s)]``.
+
+    ASCII text is lowered first and tokenized in one C-level pass (on ASCII, lowering only maps A-Z
+    to a-z, which changes no word boundary). Other text is tokenized before lowering, since a case
+    fold may change characters or lengths ("İ" -> "i̇").
+    """
     return _WORD.findall(s.lower()) if s.isascii() else _words(s)
 
 

@@ -33,7 +33,7 @@ from pathlib import Path
 
 from ..types import Evidence, EvidencePool
 from . import DocContext, Scored
-from .features import CandidateFeatures, compute_features, term_detail
+from .features import CandidateFeatures, compute_features, lower_words, term_detail
 
 MODEL_PATH = Path(__file__).resolve().parent / "data" / "model_v1.bin.gz"
 FORMAT = "spamscalpel-model-v1"
@@ -91,18 +91,6 @@ def _bucket_count(n: int) -> str:
     return "17+"
 
 
-def _lower_words(window: str) -> list[str]:
-    """The lower-cased words of ``window``: ``[w.lower() for w in _WORD.findall(window)]``.
-
-    ASCII text is lowered first and tokenized once (one ``lower`` instead of one per word): on
-    ASCII, lowering only maps A-Z to a-z, which changes no word boundary. Other text is tokenized
-    before lowering, since a case fold may change characters or lengths ("İ" -> "i̇").
-    """
-    if window.isascii():
-        return _WORD.findall(window.lower())
-    return [w.lower() for w in _WORD.findall(window)]
-
-
 def _right_words(text: str, end: int) -> list[str]:
     """The first ``_WINDOW`` lower-cased words of ``text[end : end + 120]``: all the scorer reads.
 
@@ -110,9 +98,9 @@ def _right_words(text: str, end: int) -> list[str]:
     ``_WINDOW`` are the same as the longer window's (a word is decided by the characters up to one
     past its end, and the next word starts beyond that, inside the shorter window).
     """
-    words = _lower_words(text[end : end + 64])
+    words = lower_words(text[end : end + 64])
     if len(words) <= _WINDOW:
-        words = _lower_words(text[end : end + 120])
+        words = lower_words(text[end : end + 120])
     return words[:_WINDOW]
 
 
@@ -152,7 +140,7 @@ def iter_context_features(ctx: DocContext) -> Iterator[tuple[CandidateFeatures, 
     for c, f in zip(cands, v1, strict=True):
         s_start, _ = ctx.sentence_of(c.kw_start)
         lo = max(0, c.start - 120)
-        left = _lower_words(text[lo : c.start])
+        left = lower_words(text[lo : c.start])
         right = _right_words(text, c.end)
         # Words beyond the sentence start are marked as such rather than read as neighbours.
         in_sentence = _words_from(text, lo, s_start, c.start, len(left))  # at most _POSITIONS
