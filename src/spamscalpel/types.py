@@ -40,14 +40,23 @@ class EvidencePool:
     ``-0.0`` and ``0`` stay apart from ``0.0`` and the reports stay the same to the byte.
     """
 
-    __slots__ = ("_seen",)
+    __slots__ = ("_seen", "_tuples")
 
     def __init__(self) -> None:
         self._seen: dict[tuple[str, str, str], Evidence] = {}
+        self._tuples: dict[tuple[int, ...], tuple[Evidence, ...]] = {}
 
     def __call__(self, ev: Evidence) -> Evidence:
         """The evidence equal to ``ev`` already handed out by this pool, else ``ev`` itself."""
         return self._seen.setdefault((ev.kind, ev.detail, repr(ev.weight)), ev)
+
+    def many(self, evidence: tuple[Evidence, ...]) -> tuple[Evidence, ...]:
+        """The tuple of the same objects in the same order already handed out, else ``evidence``.
+
+        With its members shared, a finding repeated thousands of times holds one reason list. (The
+        key is the members' identities: the tuples kept here keep those objects alive.)
+        """
+        return self._tuples.setdefault(tuple(map(id, evidence)), evidence)
 
 
 @dataclass(frozen=True, slots=True)

@@ -35,10 +35,8 @@ def quote_listings(doc: Document, view: TextView, scored: list[Scored]) -> list[
     if not listings:
         return scored
     starts = array("q", (a for a, _, _ in listings))
-    out = scored
     shared = EvidencePool()
-    quoted: dict[tuple[int, ...], tuple[Evidence, ...]] = {}  # one evidence tuple per distinct reason list
-    for k, s in enumerate(out):
+    for k, s in enumerate(scored):
         c = s.candidate
         rs, re_ = view.to_raw(c.start, c.end)
         i = bisect.bisect_right(starts, rs) - 1
@@ -51,8 +49,6 @@ def quote_listings(doc: Document, view: TextView, scored: list[Scored]) -> list[
         ):
             continue
         why = f"shown as code inside a {listings[i][2]} listing: the page quotes it, it does not publish it"
-        evidence = (shared(Evidence("quoted_code", why, -1.0)), *s.evidence)
-        # The same objects in the same order make equal tuples: a listing of thousands of copies of
-        # one phrase holds one.
-        out[k] = Scored(c, CAP, quoted.setdefault(tuple(map(id, evidence)), evidence))
-    return out
+        # A listing of thousands of copies of one phrase holds one reason list.
+        scored[k] = Scored(c, CAP, shared.many((shared(Evidence("quoted_code", why, -1.0)), *s.evidence)))
+    return scored

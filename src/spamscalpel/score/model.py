@@ -411,7 +411,6 @@ class ModelV1:
         w = self.weights
         out: list[tuple[Scored, float]] = []
         shared = EvidencePool()
-        tuples: dict[tuple[int, ...], tuple[Evidence, ...]] = {}
         for cand, (f, feats) in zip(ctx.candidates, iter_context_features(ctx), strict=True):
             z, contrib = w.logit(f, feats)
             cand.features = f.values  # the features' own dict: a copy per candidate would double them
@@ -425,8 +424,5 @@ class ModelV1:
                     )
                 else:
                     evidence.append(_context_evidence(detail, round(val, 3)))
-            # Pooled members in the same order make equal tuples: repeated phrases share one.
-            reasons = tuple(evidence)
-            reasons = tuples.setdefault(tuple(map(id, reasons)), reasons)
-            out.append((Scored(cand, w.probability(z), reasons), z))
+            out.append((Scored(cand, w.probability(z), shared.many(tuple(evidence))), z))
         return out
