@@ -293,7 +293,7 @@ def fit_topics(ctx: DocContext, scored: list[Scored]) -> list[Scored]:
         if why is None:
             out.append(s)
         else:
-            out.append(Scored(c, CAP, (shared(Evidence("topic_fit", why, -1.0)), *s.evidence)))
+            out.append(Scored(c, CAP, shared.many((shared(Evidence("topic_fit", why, -1.0)), *s.evidence))))
     return out
 
 
