@@ -132,6 +132,31 @@ def test_needs_normalizing_flags_obfuscation() -> None:
         assert needs_normalizing(raw), raw
 
 
+@pytest.mark.parametrize("raw", ["On the 7th of May", "the 1960s band", "wow!! 3 to 1", "mp3 and h1n1", "pde5 big5"])
+def test_leet_chars_that_cannot_fold_need_no_normalizing(raw: str) -> None:
+    # A leet char beside a letter ("7th", "0s", "w!") is in one ordinary document in six; the
+    # fold edits only runs between letters and "@"/"$" after three letters.
+    assert not needs_normalizing(raw)
+    assert normalize(raw).text == raw.lower()
+
+
+_LEETISH = st.text(alphabet="abcxyzeiol013457@$!|. _-\n", max_size=16)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(_LEETISH)
+@example("ab$!x")
+@example("abc$")
+@example("v1agr4")
+def test_leet_may_fold_is_a_necessary_condition_of_the_fold(raw: str) -> None:
+    from spamscalpel.normalize import _LEET_MAY_FOLD, _fold_leet
+
+    edits: dict[int, str] = {}
+    _fold_leet(raw, edits)
+    if edits:
+        assert _LEET_MAY_FOLD.search(raw), (raw, edits)
+
+
 @pytest.mark.parametrize(
     "raw", ["Привет, как дела?", "don\u2019t \u201cquote\u201d \u2013 dash", "中文文本", "a\u00a0b"]
 )

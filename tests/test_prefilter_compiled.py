@@ -208,7 +208,7 @@ def test_term_patterns_are_literal_led():
 def test_the_prefilter_answer_remembered_for_one_text_is_that_texts_answer() -> None:
     from spamscalpel.detect.finders import has_candidates, needs_candidate_search
 
-    hint_only = "On the 7th of May the 1960s band played; wow!! " * 3  # an obfuscation hint, no term
+    hint_only = "He typed h3llo w0rld on the U.S.S.R. map. " * 3  # obfuscation hints, no term
     with_term = "On the 7th of May the band bought viagra online. " * 3
     assert needs_candidate_search(hint_only) and not has_candidates(hint_only)
     assert needs_candidate_search(with_term) and has_candidates(with_term)

@@ -12,6 +12,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from .markup import markdown_links
+
 
 @dataclass(frozen=True, slots=True)
 class Region:
@@ -104,8 +106,6 @@ class TextView:
 
 def plain_view(text: str) -> TextView:
     """The identity view of plain text; Markdown links (``[anchor](https://...)``) are link regions."""
-    from .markup import markdown_links
-
     links = markdown_links(text)
     if not links:
         return TextView(text=text, raw=text)

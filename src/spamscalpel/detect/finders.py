@@ -13,7 +13,7 @@ from ..lexicon import load_lexicon
 from ..normalize import Normalized, needs_normalizing, normalize
 from ..types import Evidence
 from ..view import TextView, plain_view
-from . import Candidate
+from . import Candidate, compiled
 from .keywords import (
     _automaton,
     _looks_like_url,
@@ -62,8 +62,6 @@ def _compiled_prefilter(text: str, obfuscation: bool) -> bool | None:
     On ASCII text a term hit is exact. Every other hit (URL hint, sales frame, obfuscation hint, or
     any hit on non-ASCII text, where the patterns are supersets) is confirmed by the Python check.
     """
-    from . import compiled
-
     version = load_lexicon().version
     if text.isascii():
         mask = compiled.scan_kinds(text.encode("ascii"), version, stop_at_term=True)
