@@ -55,3 +55,23 @@ def test_medical_words_around_a_phrase_read_directly_as_by_the_sentence_index() 
         b = rng.randint(a, min(len(text), end + 3))
         index = F._SentenceWords(text, start, end, vocab)
         assert F._vocab_around(text, start, end, a, b, vocab) == index.around(a, b), (text, start, end, a, b)
+
+
+def test_sentence_bounds_are_those_of_the_lookbehind_pattern() -> None:
+    import re
+
+    from spamscalpel.lexicon import load_lexicon
+    from spamscalpel.score import DocContext
+    from spamscalpel.view import plain_view
+
+    # The definition: a sentence ends where this pattern's match starts, the next one where it ends.
+    defined = re.compile(r"(?<=[.!?。！？])[\"'”’)\]]*\s+|\n\s*\n|\n(?=\s*[-•*\u2022]|\s*\d+[.)])|\n")
+    rng = random.Random(3)
+    pieces = ["Word", "a", ".", "!", "?", "。", "！", '"', "”", ")", "]", " ", "  ", "\n", "\n\n", "- ", "1) ", "2.", "\t", "..."]
+    lex = load_lexicon()
+    for _ in range(20_000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 12)))
+        ctx = DocContext.build(plain_view(text), lex, [])
+        ms = list(defined.finditer(text))
+        assert list(ctx.sentence_ends) == [m.start() for m in ms] + [len(text)], repr(text)
+        assert list(ctx.sentence_starts) == [0] + [m.end() for m in ms], repr(text)

@@ -19,7 +19,11 @@ from ..lexicon import Lexicon
 from ..types import Evidence
 from ..view import TextView
 
-_SENT_END = re.compile(r"(?<=[.!?。！？])[\"'”’)\]]*\s+|\n\s*\n|\n(?=\s*[-•*\u2022]|\s*\d+[.)])|\n")
+# A sentence ends after . ! ? (and any closing quotes or brackets) before whitespace, at a blank
+# line, before a list item, or at a line break; the separator between two sentences is group 1's
+# span, or the whole match for a line break. (The punctuation is matched, not looked behind at:
+# a pattern that opens with a lookbehind is tried at every position, this one only at its chars.)
+_SENT_END = re.compile(r"[.!?。！？]([\"'”’)\]]*\s+)|\n\s*\n|\n(?=\s*[-•*\u2022]|\s*\d+[.)])|\n")
 
 
 @dataclass(slots=True)
@@ -39,7 +43,7 @@ class DocContext:
         # Machine integers: a page of tens of thousands of short lines has as many sentences.
         starts, ends = array("q", [0]), array("q")
         for m in _SENT_END.finditer(view.text):
-            ends.append(m.start())
+            ends.append(m.start(1) if m.lastindex else m.start())
             starts.append(m.end())
         ends.append(len(view.text))
         return cls(view, lexicon, candidates, starts, ends)
