@@ -215,3 +215,34 @@ def test_the_prefilter_answer_remembered_for_one_text_is_that_texts_answer() -> 
     needs_candidate_search(hint_only)
     assert has_candidates(with_term)  # another text is scanned, not answered from memory
     assert has_candidates("".join(["buy viagra ", "online"]))
+
+
+def _automaton_hits(text: str) -> list[tuple[int, str]]:
+    from spamscalpel.detect.keywords import _automaton
+
+    return sorted((end, key) for end, (key, _term) in _automaton(load_lexicon().version).iter(text))
+
+
+def test_term_hits_are_the_automatons_hits():
+    # Every occurrence of every key, inside words too ("ovide" in "provide"), keys that share a
+    # pattern ("e-cig", "e cig"), keys with punctuation at their edges, overlapping keys.
+    lex = load_lexicon()
+    ascii_keys = sorted(k for k in lex.terms if k.isascii() and k not in lex.stop_terms)
+    rng = random.Random(11)
+    glue = ["", " ", "  ", "-", ".", "_", "s ", "x", "\n", ", ", "'s "]
+    fragments = ["pro", "the ", "an", "vide", "ing", "buy", "7", "@"]
+    checked = 0
+    for _ in range(3000):
+        parts = []
+        for _ in range(rng.randint(1, 6)):
+            parts.append(rng.choice(ascii_keys) if rng.random() < 0.7 else rng.choice(fragments))
+            parts.append(rng.choice(glue))
+        text = "".join(parts)
+        got = compiled.term_hits(text, lex.version)
+        assert got is not None
+        assert sorted((end, key) for end, key, _ in got) == _automaton_hits(text), text
+        checked += bool(got)
+    assert checked > 2000
+    prose = "They provide evidence; the e-cig and e cig shops sold viagra-cialis packs."
+    assert sorted((e, k) for e, k, _ in compiled.term_hits(prose, lex.version)) == _automaton_hits(prose)
+    assert compiled.term_hits("viagra ü", lex.version) is None  # other text: the automaton decides

@@ -358,6 +358,66 @@ def scan_kinds(data: bytes, lexicon_version: str, stop_at_term: bool) -> int | N
     return ctx[0]
 
 
+_term_keys_cache: dict[str, dict[int, tuple[tuple[str, Any, int], ...]] | None] = {}
+
+
+def _term_keys(lexicon_version: str) -> dict[int, tuple[tuple[str, Any, int], ...]] | None:
+    """Per term pattern index, the lexicon keys it stands for: (key, term, chars of the key after
+    its last word). None where some ASCII key has no pattern (a key of punctuation alone)."""
+    if lexicon_version in _term_keys_cache:
+        return _term_keys_cache[lexicon_version]
+    from ..lexicon import load_lexicon
+
+    lex = load_lexicon()
+    index = {p: i for i, p in enumerate(prefilter_patterns())}
+    keys: dict[int, list[tuple[str, Any, int]]] = {}
+    complete = True
+    for key, term in lex.terms.items():
+        if key in lex.stop_terms:
+            continue
+        words = _term_words(key)
+        i = index.get((_term_pattern(words), LEXICON, True)) if words else None
+        if i is None:
+            complete = complete and not key.isascii()
+            continue
+        keys.setdefault(i, []).append((key, term, len(key) - key.rindex(words[-1]) - len(words[-1])))
+    out = {i: tuple(v) for i, v in keys.items()} if complete else None
+    _term_keys_cache[lexicon_version] = out
+    return out
+
+
+def _on_term(pid: int, start: int, end: int, flags: int, ends: list) -> bool:
+    if pid & 3 == LEXICON:
+        ends.append((pid >> 2, end))
+    return False
+
+
+def term_hits(text: str, lexicon_version: str) -> list[tuple[int, str, Any]] | None:
+    """Every occurrence of every lexicon key in ASCII ``text`` as a substring, the answer of the
+    keyword finder's automaton (``(end index, key, term)``, in no particular order), from one scan
+    of the compiled database; None without it or for other text.
+
+    A key's pattern matches wherever the key does (its words with separator runs between), ending
+    where its last word ends; each hit is confirmed by comparing the key with the text there.
+    """
+    if not text.isascii():
+        return None
+    loaded = _database_and_words(lexicon_version)
+    keys = _term_keys(lexicon_version) if loaded is not None else None
+    if keys is None:
+        return None
+    db = loaded[0]
+    ends: list[tuple[int, int]] = []
+    db.scan(text.encode("ascii"), match_event_handler=_on_term, context=ends, scratch=_scratch(db))
+    out: list[tuple[int, str, Any]] = []
+    for i, end in ends:
+        for key, term, tail in keys.get(i, ()):
+            stop = end + tail
+            if text.startswith(key, stop - len(key)) and stop >= len(key):
+                out.append((stop - 1, key, term))
+    return out
+
+
 def has(mask: int, kind: int) -> bool:
     """Whether ``kind`` is set in a mask from ``scan_kinds``."""
     return bool(mask >> kind & 1)

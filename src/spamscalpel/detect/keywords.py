@@ -18,7 +18,7 @@ import ahocorasick
 
 from ..lexicon import Lexicon, Term, load_lexicon
 from ..normalize import Normalized
-from . import Candidate
+from . import Candidate, compiled
 
 _TLDS = (
     "com|net|org|info|biz|us|uk|ca|au|de|fr|it|es|nl|ru|ua|pl|in|cn|jp|br|mx|za|nz|ie|eu|co|io|me|tv|cc|"
@@ -214,7 +214,8 @@ def scan_keywords(text: str, lexicon: Lexicon | None = None) -> list[_Hit]:
     # drug names: slotted ``_Hit``s and a stable sort by (start, longest first).)
     hits: list[_Hit] = []
     n = len(text)
-    for end_idx, (key, term) in auto.iter(text):
+    raw = compiled.term_hits(text, lex.version)  # one compiled scan; the same hits as the automaton's
+    for end_idx, key, term in raw if raw is not None else ((e, k, t) for e, (k, t) in auto.iter(text)):
         start = end_idx - len(key) + 1
         end = end_idx + 1
         if key in bounded:
