@@ -130,9 +130,23 @@ _KEYWORD_FRAMES = frozenset({"best_gambling", "payday", "replica"})
 _PREFILTER_HINTS = tuple(sorted({h for f in FRAMES if f.name not in _KEYWORD_FRAMES for h in f.hints}))
 
 
+# Each distinct hint once, with the bit mask of the frames it opens (frames share "buy", "mg").
+_HINT_FRAMES = tuple(
+    (h, sum(1 << i for i, f in enumerate(FRAMES) if h in f.hints))
+    for h in sorted({h for f in FRAMES for h in f.hints})
+)
+
+
 def _frames_for(low: str) -> list[Frame]:
-    # Substring tests are far cheaper than any regex: most ordinary text runs no frame at all.
-    return [f for f in FRAMES if any(h in low for h in f.hints)]
+    """The frames (in ``FRAMES`` order) with a hint in ``low``.
+
+    Substring tests are far cheaper than any regex: most ordinary text runs no frame at all.
+    """
+    on = 0
+    for hint, bits in _HINT_FRAMES:
+        if hint in low:
+            on |= bits
+    return [f for i, f in enumerate(FRAMES) if on >> i & 1] if on else []
 
 
 _PHARMA_WORDS = re.compile(
