@@ -25,11 +25,10 @@ from .keywords import (
 )
 from .patterns import find_pattern_candidates, has_pattern_candidates, keyword_frame_hit, merge_candidates
 
-# The last text whose ``has_candidates`` answer ``needs_candidate_search`` found to be False on
-# its way (per thread). A text sent on to the finders only as a possible obfuscation is asked again
-# when nothing comes of its folding; this saves that second scan. (It keeps the text alive until
-# the next document's prefilter.)
-_known_miss = threading.local()
+# The last text whose ``has_candidates`` answer ``needs_candidate_search`` found on its way (per
+# thread). The finders ask it again of the same text (``_nothing_revealed``); this saves that
+# second scan. (It keeps the text alive until the next document's prefilter.)
+_known = threading.local()
 
 
 def has_candidates(text: str) -> bool:
@@ -38,29 +37,33 @@ def has_candidates(text: str) -> bool:
     One compiled scan (``detect/compiled.py``) where hyperscan is installed, else the pure-Python
     checks; both give the same answer.
     """
-    if getattr(_known_miss, "text", None) is text:
-        return False
-    found = _compiled_prefilter(text, obfuscation=False)
-    return _has_candidates_python(text) if found is None else found
+    if getattr(_known, "text", None) is text:
+        return _known.has
+    found = _compiled_has(text)
+    return _has_candidates_python(text) if found is None else found[0]
 
 
 def needs_candidate_search(text: str) -> bool:
     """``has_candidates(text) or needs_normalizing(text)``: whether the full finders must run."""
-    _known_miss.text = None
-    found = _compiled_prefilter(text, obfuscation=True)
-    if found is None:
-        if _has_candidates_python(text):
-            return True
-        _known_miss.text = text
-        return needs_normalizing(text)
-    return found
+    _known.text = None
+    found = _compiled_has(text)
+    has = _has_candidates_python(text) if found is None else found[0]
+    _known.text, _known.has = text, has
+    if has:
+        return True
+    # Non-ASCII text has folds (confusables, casefold) the hints do not cover: always ask.
+    if found is not None and text.isascii() and not compiled.has(found[1], compiled.OBFUSCATION):
+        return False
+    return needs_normalizing(text)
 
 
-def _compiled_prefilter(text: str, obfuscation: bool) -> bool | None:
-    """The prefilter answer from one hyperscan scan, confirmed exactly; None without hyperscan.
+def _compiled_has(text: str) -> tuple[bool, int] | None:
+    """The prefilter answer from one hyperscan scan, confirmed exactly, with the scan's kind mask;
+    None without hyperscan.
 
     On ASCII text a term hit is exact. Every other hit (URL hint, sales frame, obfuscation hint, or
     any hit on non-ASCII text, where the patterns are supersets) is confirmed by the Python check.
+    (After a term hit on ASCII text the mask's other bits are partial: the scan stopped there.)
     """
     version = load_lexicon().version
     if text.isascii():
@@ -68,27 +71,20 @@ def _compiled_prefilter(text: str, obfuscation: bool) -> bool | None:
         if mask is None:
             return None
         if compiled.has(mask, compiled.LEXICON):
-            return True
+            return True, mask
         low = text.lower() if mask else text
     else:
         low = text.lower()
         if len(low) != len(text):  # a case fold changed lengths: let the full finder decide
-            return True
+            return True, 0
         mask = compiled.scan_kinds(low.encode("utf-8", "surrogatepass"), version, stop_at_term=False)
         if mask is None:
             return None
         if compiled.has(mask, compiled.LEXICON) and _spaced_term_hit(low, version):
-            return True
+            return True, mask
     if compiled.has(mask, compiled.URL) and _looks_like_url(low) and _url_has_term(low, _automaton(version)):
-        return True
-    if compiled.has(mask, compiled.FRAME):
-        if has_pattern_candidates(low):
-            return True
-    if not obfuscation:
-        return False
-    _known_miss.text = text  # everything ``has_candidates`` asks was asked, and found nothing
-    # Non-ASCII text has folds (confusables, casefold) the hints do not cover: always ask.
-    return (not text.isascii() or compiled.has(mask, compiled.OBFUSCATION)) and needs_normalizing(text)
+        return True, mask
+    return compiled.has(mask, compiled.FRAME) and has_pattern_candidates(low), mask
 
 
 def _has_candidates_python(text: str) -> bool:
