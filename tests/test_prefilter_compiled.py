@@ -246,3 +246,25 @@ def test_term_hits_are_the_automatons_hits():
     prose = "They provide evidence; the e-cig and e cig shops sold viagra-cialis packs."
     assert sorted((e, k) for e, k, _ in compiled.term_hits(prose, lex.version)) == _automaton_hits(prose)
     assert compiled.term_hits("viagra ü", lex.version) is None  # other text: the automaton decides
+
+
+def test_literal_scanner_gives_the_automatons_hits():
+    from spamscalpel.detect.compiled import LiteralScanner
+    from spamscalpel.score.trades import _automaton, _topic_automaton
+
+    words = ["bet", "betting", "bets", "loan", "a loan", "no-fee", "ing", "é-card"]
+    scanner = LiteralScanner({w: w.upper() for w in words})
+    rng = random.Random(5)
+    for _ in range(2000):
+        text = "".join(rng.choice([*words[:-1], " ", "x", "-", "s"]) for _ in range(rng.randint(0, 10)))
+        want = sorted((i, w) for w in words for i in range(len(text)) if text.startswith(w, i))
+        got = scanner.hits(text)
+        assert sorted((end - len(v) + 1, v.lower()) for end, v in got) == want, text
+    assert scanner.hits("un bet é") is None  # not ASCII: the caller's automaton answers
+    assert LiteralScanner({}).hits("anything") == []
+    # The trade word lists: the scanner and the automaton agree on prose of those words.
+    for auto, scan in (_automaton(), _topic_automaton()):
+        vocab = [w for w, _ in auto.items() if w.isascii()]
+        for _ in range(300):
+            text = " ".join(rng.choice(vocab) + rng.choice(["", "s", "-", "x"]) for _ in range(8))
+            assert sorted(scan.hits(text)) == sorted(auto.iter(text)), text

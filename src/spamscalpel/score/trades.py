@@ -24,11 +24,13 @@ import bisect
 import functools
 import re
 import tomllib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import ahocorasick
 
+from ..detect.compiled import LiteralScanner
 from ..types import Evidence, EvidencePool
 from . import DocContext, Scored
 
@@ -90,23 +92,35 @@ def _word_automaton(tags: dict[str, list]) -> ahocorasick.Automaton:
     return auto
 
 
+def _word_hits(text: str, words: tuple[ahocorasick.Automaton, LiteralScanner]) -> Iterable[tuple[int, tuple]]:
+    """(end index, (word, tags)) of every occurrence of every word: one compiled scan on ASCII
+    text, the automaton on other text or without hyperscan (the same hits, in another order)."""
+    auto, scanner = words
+    found = scanner.hits(text)
+    return auto.iter(text) if found is None else found
+
+
+def _words_and_scanner(tags: dict[str, list]) -> tuple[ahocorasick.Automaton, LiteralScanner]:
+    return _word_automaton(tags), LiteralScanner({w: (w, tuple(t)) for w, t in tags.items()})
+
+
 @functools.cache
-def _automaton() -> ahocorasick.Automaton:
+def _automaton() -> tuple[ahocorasick.Automaton, LiteralScanner]:
     tags: dict[str, list[tuple[str, str]]] = {}
     for rules in load_trades().values():
         for kind, words in (("legit", rules.legit), ("sales", rules.sales)):
             for w in words:
                 tags.setdefault(w, []).append((rules.trade, kind))
-    return _word_automaton(tags)
+    return _words_and_scanner(tags)
 
 
 @functools.cache
-def _topic_automaton() -> ahocorasick.Automaton:
+def _topic_automaton() -> tuple[ahocorasick.Automaton, LiteralScanner]:
     tags: dict[str, list[str]] = {}
     for rules in load_trades().values():
         for w in rules.topic:
             tags.setdefault(w, []).append(rules.trade)
-    return _word_automaton(tags)
+    return _words_and_scanner(tags)
 
 
 def _folded(raw: str) -> str:
@@ -132,8 +146,8 @@ def _topic_sentences(ctx: DocContext, scored: list[Scored]) -> dict[str, set[int
     casinos" does, while "the relevant [casino online] principles of the court" is a court's
     sentence with a keyword pasted in.
     """
-    auto = _topic_automaton()
-    if not len(auto):
+    words = _topic_automaton()
+    if not len(words[0]):
         return {}
     text = _folded(ctx.view.text)
     phrases = sorted((s.candidate.start, s.candidate.end) for s in scored)
@@ -144,7 +158,7 @@ def _topic_sentences(ctx: DocContext, scored: list[Scored]) -> dict[str, set[int
         far = max(far, b)
         reach.append(far)
     out: dict[str, set[int]] = {}
-    for end_idx, (word, trades) in auto.iter(text):
+    for end_idx, (word, trades) in _word_hits(text, words):
         start = end_idx - len(word) + 1
         if not _bounded(text, start, end_idx + 1):
             continue
@@ -172,7 +186,7 @@ def sentence_words(ctx: DocContext) -> dict[tuple[str, str], dict[int, list[str]
     """(trade, kind) -> sentence index -> the trade words found in that sentence."""
     text = _folded(ctx.view.text)
     hits: list[tuple[int, int, str, tuple]] = []
-    for end_idx, (word, tags) in _automaton().iter(text):
+    for end_idx, (word, tags) in _word_hits(text, _automaton()):
         start = end_idx - len(word) + 1
         if _bounded(text, start, end_idx + 1):
             hits.append((start, -(end_idx + 1), word, tags))
@@ -334,7 +348,9 @@ def _legit_use(
     if i in page.legit:
         return f"its sentence is about {rules.trade}, not selling it: {', '.join(sorted(set(page.legit[i]))[:3])}"
     if _describes_venue(c, rules, i, page, ctx):
-        return f"'{kw}' is one of the {rules.trade} venues or games a sentence describes, selling none of them"
+        return (
+            f"'{kw}' is one of the {rules.trade} venues or games a sentence describes, selling none of them"
+        )
     return None
 
 
@@ -354,7 +370,8 @@ def _describes_venue(c, rules: TradeRules, i: int, page: _Page, ctx: DocContext)
         return False
     # Names back to back ("casino roulette blackjack") are a keyword list, not a description.
     return not any(
-        (b <= c.kw_start and not text[b : c.kw_start].strip()) or (c.kw_end <= a and not text[c.kw_end : a].strip())
+        (b <= c.kw_start and not text[b : c.kw_start].strip())
+        or (c.kw_end <= a and not text[c.kw_end : a].strip())
         for a, b in names
     )
 
