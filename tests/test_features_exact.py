@@ -75,3 +75,33 @@ def test_sentence_bounds_are_those_of_the_lookbehind_pattern() -> None:
         ms = list(defined.finditer(text))
         assert list(ctx.sentence_ends) == [m.start() for m in ms] + [len(text)], repr(text)
         assert list(ctx.sentence_starts) == [0] + [m.end() for m in ms], repr(text)
+
+
+def test_health_sentences_by_scan_are_those_of_the_tokenizer() -> None:
+    import pytest
+
+    pytest.importorskip("hyperscan")
+    from spamscalpel.lexicon import load_lexicon
+    from spamscalpel.score import DocContext
+    from spamscalpel.view import plain_view
+
+    vocab = frozenset({"pain", "doctor", "crohn's", "acid"})
+    pieces = ["pain", "Pain", "painful", "doctor", "crohn's", "crohn", "'s", "acid", "x", "_", "'", "s", " ", ". ", "\n", "9", "-"]
+    rng = random.Random(4)
+    lex = load_lexicon()
+    scanned = 0
+    for _ in range(20_000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 12)))
+        ctx = DocContext.build(plain_view(text), lex, [])
+        low = text.lower()
+        want = {
+            a
+            for a, b in zip(ctx.sentence_starts, ctx.sentence_ends, strict=True)
+            if not vocab.isdisjoint(F._WORD.findall(low, a, b))
+        }
+        got = F._sentences_by_scan(low, ctx.sentence_starts, ctx.sentence_ends, vocab)
+        if got is not None:
+            scanned += 1
+            assert got == want, repr(text)
+        assert F._sentences_with(text, ctx.sentence_starts, ctx.sentence_ends, vocab) == want, repr(text)
+    assert scanned > 10_000

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..detect import Candidate
+from ..detect.compiled import LiteralScanner
 from ..view import link_domain
 from . import DocContext
 
@@ -245,10 +246,18 @@ def _words_between(text: str, a: int, b: int) -> list[str]:
     return [w.lower() for w in _WORD.findall(text, a, b)]
 
 
+@functools.lru_cache(maxsize=8)
+def _vocab_scanner(vocab: frozenset[str]) -> LiteralScanner:
+    return LiteralScanner({w: w for w in vocab})
+
+
 def _sentences_with(text: str, starts, ends, vocab: frozenset[str]) -> set[int]:
     """The starts of the sentences ``[a, b)`` with a word (lower-cased) of ``vocab``."""
     if text.isascii():  # one lower-casing, and each sentence's words tested in one set operation
         low = text.lower()
+        found = _sentences_by_scan(low, starts, ends, vocab)
+        if found is not None:
+            return found
         return {
             a for a, b in zip(starts, ends, strict=True) if not vocab.isdisjoint(_WORD.findall(low, a, b))
         }
@@ -257,6 +266,34 @@ def _sentences_with(text: str, starts, ends, vocab: frozenset[str]) -> set[int]:
         for a, b in zip(starts, ends, strict=True)
         if any(m.group(0).lower() in vocab for m in _WORD.finditer(text, a, b))  # no list per sentence
     }
+
+
+def _sentences_by_scan(low: str, starts, ends, vocab: frozenset[str]) -> set[int] | None:
+    """``_sentences_with`` on lower-cased ASCII text from one compiled scan for the vocabulary's
+    words; None without hyperscan, or where a word follows an apostrophe (whether it is a word of
+    its own there depends on the words before it: the caller tokenizes those texts).
+
+    A hit counts where ``_WORD`` reads exactly that word from there: it starts a word (no letter
+    or digit before it) and the word does not go on ("pain" in "painful" or "pain's" does not
+    count). Words never cross a sentence bound, so the hit's sentence is the one it starts in.
+    """
+    hits = _vocab_scanner(vocab).hits(low)
+    if hits is None:
+        return None
+    out: set[int] = set()
+    for end, word in hits:
+        s = end + 1 - len(word)
+        if s > 0 and low[s - 1].isalnum():
+            continue
+        if s > 1 and low[s - 1] in "'’" and low[s - 2].isalnum():
+            return None
+        m = _WORD.match(low, s)
+        if m is None or m.end() != end + 1:
+            continue
+        i = bisect.bisect_right(starts, s) - 1
+        if i >= 0 and s < ends[i]:
+            out.add(starts[i])
+    return out
 
 
 def _blank(text: str, ranges: list[tuple[int, int]]) -> str:
