@@ -248,3 +248,15 @@ def test_common_words_rebuild_is_byte_identical() -> None:
         )
     data = build.encode_words(build.build_common_words())
     assert data == COMMON_WORDS_PATH.read_bytes(), "rebuild differs: run python -m spamscalpel.lexicon.build"
+
+
+def test_frames_for_are_the_frames_with_a_hint_in_the_text() -> None:
+    import random
+
+    from spamscalpel.detect import patterns as P
+
+    hints = sorted({h for f in P.FRAMES for h in f.hints})
+    rng = random.Random(2)
+    for _ in range(3000):
+        low = "".join(rng.choice([*hints, " ", "x", "é", "bu", "ord", "s"]) for _ in range(rng.randint(0, 6)))
+        assert P._frames_for(low) == [f for f in P.FRAMES if any(h in low for h in f.hints)], low
