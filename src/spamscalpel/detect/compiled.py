@@ -436,12 +436,16 @@ class LiteralScanner:
     particular order. A pure-Python automaton walks about 30 ns per character; this scan a few.
 
     ``hits`` returns None without hyperscan or for text that is not ASCII (the caller keeps its
-    automaton for those). A small database (hundreds of words) compiles in milliseconds, once per
-    process; each scanner keeps its own per-thread scratch, so scanners do not evict each other's.
+    automaton for those). A small database (hundreds of words) compiles in 1-20 ms, once per
+    machine: it is kept serialized in the cache folder beside the prefilter's, keyed by a digest
+    of its words. Each scanner keeps its own per-thread scratch, so scanners do not evict each
+    other's.
     """
 
     def __init__(self, items: dict[str, Any]):
-        self._items = [(w, v) for w, v in items.items() if w and w.isascii()]  # others never match ASCII
+        # Sorted, so that the database and its cache file do not follow the order of a set of
+        # words (which follows the hash seed); words that are not ASCII never match ASCII text.
+        self._items = sorted(((w, v) for w, v in items.items() if w and w.isascii()), key=lambda wv: wv[0])
         self._db: Any = None
         self._unavailable = False
         self._local = threading.local()
@@ -456,18 +460,30 @@ class LiteralScanner:
                     except ImportError:
                         self._unavailable = True
                         return None
-                    db = hs.Database(mode=hs.HS_MODE_BLOCK)
-                    n = len(self._items)
-                    db.compile(
-                        expressions=[
-                            "".join(f"\\x{b:02x}" for b in w.encode("ascii")).encode() for w, _ in self._items
-                        ],
-                        ids=list(range(n)),
-                        elements=n,
-                        flags=[0] * n,
-                    )
-                    self._db = db
+                    self._db = self._load_or_compile(hs)
         return self._db
+
+    def _load_or_compile(self, hs: Any) -> Any:
+        """The database from the user cache folder, else compiled and cached there."""
+        words = [w for w, _ in self._items]
+        key = repr((_FORMAT, words, hs.__version__, platform.machine())).encode("utf-8")
+        path = cache_dir() / f"literals-{hashlib.sha256(key).hexdigest()[:16]}.hsdb"
+        try:
+            return hs.loadb(path.read_bytes(), hs.HS_MODE_BLOCK)
+        except Exception:  # absent, truncated, another CPU or hyperscan build: compile anew
+            pass
+        db = hs.Database(mode=hs.HS_MODE_BLOCK)
+        db.compile(
+            expressions=["".join(f"\\x{b:02x}" for b in w.encode("ascii")).encode() for w in words],
+            ids=list(range(len(words))),
+            elements=len(words),
+            flags=[0] * len(words),
+        )
+        try:
+            _write_atomic(path, hs.dumpb(db))
+        except OSError as exc:  # a read-only home: the database still works for this process
+            log.warning("could not cache a literal database in %s: %s", path.parent, exc)
+        return db
 
     def hits(self, text: str) -> Iterator[tuple[int, Any]] | None:
         """The hits in ``text`` (read lazily from machine integers), or None (see the class)."""
