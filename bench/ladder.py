@@ -35,7 +35,10 @@ _SPIN = [
 _WORKER = r"""
 import json, resource, sys, time
 from spamscalpel import Document, analyze
-analyze(Document(id="warm", text="warm up: buy cheap viagra online. The garden was quiet."))
+# Every stage once (the drug, gambling and loan rules, their word lists and databases load on
+# first use), so that the timed call measures analysis, not start-up.
+analyze(Document(id="warm", text="warm up: buy cheap viagra online. Play casino slots today and "
+                 "get payday loans fast. The garden was quiet."))
 base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 text = open(sys.argv[1], encoding="utf-8").read()
 t0 = time.perf_counter()
