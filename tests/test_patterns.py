@@ -260,3 +260,24 @@ def test_frames_for_are_the_frames_with_a_hint_in_the_text() -> None:
     for _ in range(3000):
         low = "".join(rng.choice([*hints, " ", "x", "é", "bu", "ord", "s"]) for _ in range(rng.randint(0, 6)))
         assert P._frames_for(low) == [f for f in P.FRAMES if any(h in low for h in f.hints)], low
+
+
+def test_search_forms_find_what_the_frame_patterns_find() -> None:
+    import random
+
+    from spamscalpel.detect import patterns as P
+
+    changed = [f.name for f in P.FRAMES if P._SEARCH[f.name] is not f.pattern]
+    assert len(changed) >= 10, changed  # all but frames whose pattern opens with an optional group
+    pieces = [
+        "buy", "order", "purchase", "ing", "cheap", "cheapest", "generic", "discount", "where to", "can i",
+        "10", "5.5", "0,5", "mg", "mcg", "online", "price", "without a doctor's prescription", "no rx",
+        "for sale", "best", "casino", "slots", "payday loans", "replica", "watches", "write my", "essay",
+        "over the counter", "pharmacy", "pills", "tablets", "capsule", "x", "x1", "-", "_", "'", "é", "9",
+    ]  # fmt: skip
+    rng = random.Random(8)
+    for _ in range(20_000):
+        text = "".join(rng.choice(pieces) + rng.choice(["", " ", "  ", "-", "x", "\n"]) for _ in range(rng.randint(1, 9)))
+        for f in P.FRAMES:
+            want = [(m.span(), m.groups()) for m in f.pattern.finditer(text)]
+            assert [(m.span(), m.groups()) for m in P._SEARCH[f.name].finditer(text)] == want, (f.name, text)
