@@ -277,10 +277,10 @@ def test_literal_scanner_database_is_cached_by_its_words(tmp_path, monkeypatch):
     monkeypatch.setenv("SPAMSCALPEL_CACHE_DIR", str(tmp_path))
     a = LiteralScanner({"loan": 1, "bet": 2, "casino": 3})
     assert sorted(a.hits("a bet on a loan")) == [(4, 2), (14, 1)]
-    files = list(tmp_path.glob("literals-*.hsdb"))
+    files = list(tmp_path.glob("small-*.hsdb"))
     assert len(files) == 1
     b = LiteralScanner({"casino": 3, "bet": 2, "loan": 1})  # the same words in another order
     assert sorted(b.hits("a bet on a loan")) == [(4, 2), (14, 1)]
-    assert list(tmp_path.glob("literals-*.hsdb")) == files
+    assert list(tmp_path.glob("small-*.hsdb")) == files
     files[0].write_bytes(b"not a database")  # a damaged file is compiled anew
     assert sorted(LiteralScanner({"loan": 1, "bet": 2, "casino": 3}).hits("casino")) == [(5, 3)]

@@ -26,13 +26,14 @@ from __future__ import annotations
 
 import io
 import re
-import threading
 import unicodedata
 from array import array
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+
+from .detect.compiled import SmallDatabase
 
 __all__ = ["Normalized", "normalize", "needs_normalizing"]
 
@@ -640,29 +641,14 @@ def _apply_edits(text: str, edits: dict[int, str]) -> str:
     return "".join(out)
 
 
-_hint_scratch = threading.local()  # hyperscan scratch space is per thread
-
-
-@lru_cache(maxsize=1)
-def _spaced_hint_db():
-    """The ``_SPACED_HINTS`` for ASCII text as one hyperscan database, or None without hyperscan.
-
-    Python's engine tries the space hint at every space of a page (about 12 us per 2 KB of prose);
-    one compiled pass answers whether any hint is there at all. Compiled on first use (a few ms).
-    """
-    try:
-        import hyperscan as hs
-    except ImportError:
-        return None
-    seps = list(_SPACED_HINTS)
-    db = hs.Database(mode=hs.HS_MODE_BLOCK)
-    db.compile(
-        expressions=[f"{re.escape(s)}[a-z]{re.escape(s)}[a-z]{re.escape(s)}".encode("ascii") for s in seps],
-        ids=list(range(len(seps))),
-        elements=len(seps),
-        flags=[hs.HS_FLAG_CASELESS | hs.HS_FLAG_SINGLEMATCH] * len(seps),  # on ASCII, [a-z] caseless is _L
-    )
-    return db
+# The ``_SPACED_HINTS`` for ASCII text as one compiled database. Python's engine tries the space
+# hint at every space of a page (about 12 us per 2 KB of prose); one compiled pass answers whether
+# any hint is there at all. On ASCII, ``[a-z]`` caseless is ``_L``.
+_SPACED_HINT_DB = SmallDatabase(
+    [f"{re.escape(s)}[a-z]{re.escape(s)}[a-z]{re.escape(s)}".encode("ascii") for s in _SPACED_HINTS],
+    caseless=True,
+    single_match=True,
+)
 
 
 def _stop(*_args) -> bool:
@@ -671,21 +657,9 @@ def _stop(*_args) -> bool:
 
 def _may_have_spaced_hint(text: str) -> bool:
     """False only where no ``_SPACED_HINTS`` pattern matches ``text`` (True: perhaps, ask the regexes)."""
-    db = _spaced_hint_db() if text.isascii() else None
-    if db is None:
+    if not text.isascii():
         return True
-    scratch = getattr(_hint_scratch, "scratch", None)
-    if scratch is None:
-        import hyperscan as hs
-
-        scratch = _hint_scratch.scratch = hs.Scratch(db)
-    try:
-        db.scan(text.encode("ascii"), match_event_handler=_stop, scratch=scratch)
-    except Exception as exc:  # ScanTerminated: a hint was found
-        if type(exc).__name__ != "ScanTerminated":
-            raise
-        return True
-    return False
+    return _SPACED_HINT_DB.scan(text.encode("ascii"), _stop) is not False
 
 
 def _spaced_runs(text: str) -> list[re.Match[str]]:
@@ -744,11 +718,7 @@ def _join_spaced(text: str, omap: _OffsetMap | None) -> tuple[str, _OffsetMap | 
 
 def _ascii_is_plain(text: str, lowered: str) -> bool:
     """True where no sign of leet, spaced letters or VlAGRA is present (``lowered`` is the folded text)."""
-    return (
-        not _leet_edits(lowered)
-        and not _spaced_runs(lowered)
-        and next(_upper_l_words(text), None) is None
-    )
+    return not _leet_edits(lowered) and not _spaced_runs(lowered) and next(_upper_l_words(text), None) is None
 
 
 def _leet_edits(lowered: str) -> bool:

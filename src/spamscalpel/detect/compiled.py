@@ -29,6 +29,7 @@ keyed by the lexicon version and a digest of the patterns (``SPAMSCALPEL_CACHE_D
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import os
@@ -88,28 +89,41 @@ def _whole_word(data: bytes, end: int, lengths: tuple[int, ...]) -> bool:
     return pos <= 0 or data[pos - 1] not in _ALNUM
 
 
-def _skip_group(rx: str, i: int) -> int:
-    """Index just past the group that opens at ``rx[i]``, minding escapes and character classes."""
-    depth, in_class = 0, False
-    while i < len(rx):
-        c = rx[i]
+def group_alternatives(rx: str, head: int) -> tuple[list[str], int] | None:
+    """The top-level alternatives of the regex group whose body starts at ``rx[head]``, and the
+    index of its closing parenthesis, minding escapes and character classes; None if it does not
+    close."""
+    depth, j, in_class, alts, start = 0, head, False, [], head
+    while j < len(rx):
+        c = rx[j]
         if c == "\\":
-            i += 2
+            j += 2
             continue
         if in_class:
             in_class = c != "]"
         elif c == "[":
             in_class = True
-            if rx[i + 1 : i + 2] == "]":
-                i += 1
+            if rx[j + 1 : j + 2] == "]":  # "[]...]": the first "]" is a member
+                j += 1
         elif c == "(":
             depth += 1
         elif c == ")":
-            depth -= 1
             if depth == 0:
-                return i + 1
-        i += 1
-    raise ValueError(f"unbalanced group in {rx!r}")
+                return [*alts, rx[start:j]], j
+            depth -= 1
+        elif c == "|" and depth == 0:
+            alts.append(rx[start:j])
+            start = j + 1
+        j += 1
+    return None
+
+
+def _skip_group(rx: str, i: int) -> int:
+    """Index just past the group that opens at ``rx[i]``."""
+    found = group_alternatives(rx, i + 1)
+    if found is None:
+        raise ValueError(f"unbalanced group in {rx!r}")
+    return found[1] + 1
 
 
 def relaxed(rx: str) -> str:
@@ -360,14 +374,10 @@ def scan_kinds(data: bytes, lexicon_version: str, stop_at_term: bool) -> int | N
     return ctx[0]
 
 
-_term_keys_cache: dict[str, dict[int, tuple[tuple[str, Any, int], ...]] | None] = {}
-
-
+@functools.cache
 def _term_keys(lexicon_version: str) -> dict[int, tuple[tuple[str, Any, int], ...]] | None:
     """Per term pattern index, the lexicon keys it stands for: (key, term, chars of the key after
     its last word). None where some ASCII key has no pattern (a key of punctuation alone)."""
-    if lexicon_version in _term_keys_cache:
-        return _term_keys_cache[lexicon_version]
     from ..lexicon import load_lexicon
 
     lex = load_lexicon()
@@ -383,9 +393,7 @@ def _term_keys(lexicon_version: str) -> dict[int, tuple[tuple[str, Any, int], ..
             complete = complete and not key.isascii()
             continue
         keys.setdefault(i, []).append((key, term, len(key) - key.rindex(words[-1]) - len(words[-1])))
-    out = {i: tuple(v) for i, v in keys.items()} if complete else None
-    _term_keys_cache[lexicon_version] = out
-    return out
+    return {i: tuple(v) for i, v in keys.items()} if complete else None
 
 
 def _on_term(pid: int, start: int, end: int, flags: int, ends: array) -> bool:
@@ -430,28 +438,22 @@ def has(mask: int, kind: int) -> bool:
     return bool(mask >> kind & 1)
 
 
-class LiteralScanner:
-    """Every occurrence of a fixed set of strings in ASCII text from one hyperscan scan: the hits
-    an Aho-Corasick automaton of the same strings yields, as ``(end index, value)``, in no
-    particular order. A pure-Python automaton walks about 30 ns per character; this scan a few.
+class SmallDatabase:
+    """A few hyperscan patterns as one block-mode database: compiled once per machine (a few ms)
+    and kept serialized in the cache folder beside the prefilter's, keyed by a digest of the
+    patterns; each database keeps its own per-thread scratch, so databases do not evict each
+    other's (``_scratch`` holds one per thread, for the prefilter)."""
 
-    ``hits`` returns None without hyperscan or for text that is not ASCII (the caller keeps its
-    automaton for those). A small database (hundreds of words) compiles in 1-20 ms, once per
-    machine: it is kept serialized in the cache folder beside the prefilter's, keyed by a digest
-    of its words. Each scanner keeps its own per-thread scratch, so scanners do not evict each
-    other's.
-    """
-
-    def __init__(self, items: dict[str, Any]):
-        # Sorted, so that the database and its cache file do not follow the order of a set of
-        # words (which follows the hash seed); words that are not ASCII never match ASCII text.
-        self._items = sorted(((w, v) for w, v in items.items() if w and w.isascii()), key=lambda wv: wv[0])
+    def __init__(self, expressions: list[bytes], caseless: bool = False, single_match: bool = False):
+        self.expressions = expressions
+        self._caseless, self._single = caseless, single_match
         self._db: Any = None
-        self._unavailable = False
+        self._unavailable = not expressions  # hyperscan compiles no empty database
         self._local = threading.local()
         self._lock = threading.Lock()
 
-    def _database(self) -> Any:
+    def database(self) -> Any:
+        """The database, or None without hyperscan (or without patterns)."""
         if self._db is None and not self._unavailable:
             with self._lock:
                 if self._db is None and not self._unavailable:
@@ -465,33 +467,30 @@ class LiteralScanner:
 
     def _load_or_compile(self, hs: Any) -> Any:
         """The database from the user cache folder, else compiled and cached there."""
-        words = [w for w, _ in self._items]
-        key = repr((_FORMAT, words, hs.__version__, platform.machine())).encode("utf-8")
-        path = cache_dir() / f"literals-{hashlib.sha256(key).hexdigest()[:16]}.hsdb"
+        key = repr(
+            (_FORMAT, self.expressions, self._caseless, self._single, hs.__version__, platform.machine())
+        )
+        path = cache_dir() / f"small-{hashlib.sha256(key.encode('utf-8')).hexdigest()[:16]}.hsdb"
         try:
             return hs.loadb(path.read_bytes(), hs.HS_MODE_BLOCK)
         except Exception:  # absent, truncated, another CPU or hyperscan build: compile anew
             pass
-        db = hs.Database(mode=hs.HS_MODE_BLOCK)
-        db.compile(
-            expressions=["".join(f"\\x{b:02x}" for b in w.encode("ascii")).encode() for w in words],
-            ids=list(range(len(words))),
-            elements=len(words),
-            flags=[0] * len(words),
+        flag = (hs.HS_FLAG_CASELESS if self._caseless else 0) | (
+            hs.HS_FLAG_SINGLEMATCH if self._single else 0
         )
+        db = hs.Database(mode=hs.HS_MODE_BLOCK)
+        n = len(self.expressions)
+        db.compile(expressions=self.expressions, ids=list(range(n)), elements=n, flags=[flag] * n)
         try:
             _write_atomic(path, hs.dumpb(db))
         except OSError as exc:  # a read-only home: the database still works for this process
-            log.warning("could not cache a literal database in %s: %s", path.parent, exc)
+            log.warning("could not cache a small database in %s: %s", path.parent, exc)
         return db
 
-    def hits(self, text: str) -> Iterator[tuple[int, Any]] | None:
-        """The hits in ``text`` (read lazily from machine integers), or None (see the class)."""
-        if not text.isascii():
-            return None
-        if not self._items:
-            return iter(())
-        db = self._database()
+    def scan(self, data: bytes, handler: Any, context: Any = None) -> bool | None:
+        """Scan ``data``: True if ``handler`` stopped the scan (returned True), False if it ran to
+        the end, None without a database."""
+        db = self.database()
         if db is None:
             return None
         sc = getattr(self._local, "scratch", None)
@@ -499,8 +498,41 @@ class LiteralScanner:
             import hyperscan as hs
 
             sc = self._local.scratch = hs.Scratch(db)
+        try:
+            db.scan(data, match_event_handler=handler, context=context, scratch=sc)
+        except Exception as exc:
+            if type(exc).__name__ != "ScanTerminated":
+                raise
+            return True
+        return False
+
+
+class LiteralScanner:
+    """Every occurrence of a fixed set of strings in ASCII text from one hyperscan scan: the hits
+    an Aho-Corasick automaton of the same strings yields, as ``(end index, value)``, in no
+    particular order. A pure-Python automaton walks about 30 ns per character; this scan a few.
+
+    ``hits`` returns None without hyperscan or for text that is not ASCII (the caller keeps its
+    automaton for those). The words are a ``SmallDatabase`` (compiled in 1-20 ms once per machine).
+    """
+
+    def __init__(self, items: dict[str, Any]):
+        # Sorted, so that the database and its cache file do not follow the order of a set of
+        # words (which follows the hash seed); words that are not ASCII never match ASCII text.
+        self._items = sorted(((w, v) for w, v in items.items() if w and w.isascii()), key=lambda wv: wv[0])
+        self._db = SmallDatabase(
+            ["".join(f"\\x{b:02x}" for b in w.encode("ascii")).encode() for w, _ in self._items]
+        )
+
+    def hits(self, text: str) -> Iterator[tuple[int, Any]] | None:
+        """The hits in ``text`` (read lazily from machine integers), or None (see the class)."""
+        if not text.isascii():
+            return None
+        if not self._items:
+            return iter(())
         ends = array("q")
-        db.scan(text.encode("ascii"), match_event_handler=_on_literal, context=ends, scratch=sc)
+        if self._db.scan(text.encode("ascii"), _on_literal, ends) is None:
+            return None
         return self._read(ends)
 
     def _read(self, ends: array) -> Iterator[tuple[int, Any]]:

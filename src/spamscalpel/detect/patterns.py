@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from ..lexicon import Lexicon, load_common_words, load_lexicon
 from ..normalize import Normalized
 from . import Candidate
-from .compiled import LiteralScanner
+from .compiled import LiteralScanner, group_alternatives
 from .keywords import _grow_left, _grow_right, find_keyword_candidates
 
 # The product slot: a letter first, then letters or digits, one inner hyphen at most ("super-x").
@@ -135,38 +135,12 @@ FRAMES: tuple[Frame, ...] = (
 _B_AFTER_FIRST = r"(?<![\w-].)"
 
 
-def _group_alternatives(rx: str, head: int) -> tuple[list[str], int] | None:
-    """The top-level alternatives of the group whose body starts at ``rx[head]``, and the index of
-    its closing parenthesis; None if it does not close."""
-    depth, j, in_class, alts, start = 0, head, False, [], head
-    while j < len(rx):
-        c = rx[j]
-        if c == "\\":
-            j += 2
-            continue
-        if in_class:
-            in_class = c != "]"
-        elif c == "[":
-            in_class = True
-        elif c == "(":
-            depth += 1
-        elif c == ")":
-            if depth == 0:
-                return [*alts, rx[start:j]], j
-            depth -= 1
-        elif c == "|" and depth == 0:
-            alts.append(rx[start:j])
-            start = j + 1
-        j += 1
-    return None
-
-
 def _after_first_char(rx: str) -> str | None:
     r"""``rx`` with ``_B_AFTER_FIRST`` after its first character, in every alternative; None where
     the first element is not one plain character or ``\d`` (alone or with ``+``) or such a group."""
     if rx.startswith(("(?:", "(?P<")):
         head = 3 if rx.startswith("(?:") else rx.index(">") + 1
-        found = _group_alternatives(rx, head)
+        found = group_alternatives(rx, head)
         if found is None or rx[found[1] + 1 : found[1] + 2] in ("?", "*", "{"):
             return None  # a group that may match nothing has no first character
         alts = [_after_first_char(a) for a in found[0]]
