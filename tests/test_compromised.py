@@ -11,7 +11,7 @@ from spamscalpel.types import Document
 
 def _scored(score: float, category: str = "pharma", start: int = 0, **features: float) -> Scored:
     c = Candidate(start, start + 6, start, start + 6, "lasix", category, "furosemide", "spam_drug", 0.45)
-    c.features.update(features)
+    c.features = dict(features)  # (a candidate starts with a shared, read-only empty mapping)
     return Scored(c, score, ())
 
 

@@ -144,3 +144,24 @@ def test_keywords_and_patterns_do_not_import_each_other_back() -> None:
         (node.module or "") for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.level == 1
     }
     assert not names & {"patterns", "finders"}, names
+
+
+def test_finished_candidates_share_equal_word_lists() -> None:
+    # A spun page repeats a few word lists over thousands of phrases: each is held once.
+    text = " ".join(
+        f"buy cheap {d} online fast shipping." for _ in range(40) for d in ("viagra", "cialis", "levitra")
+    )
+    cands = find_candidates(plain_view(text))
+    assert len(cands) == 120
+    by_words: dict[tuple, int] = {}
+    for c in cands:
+        assert type(c.modifiers) is tuple and type(c.keywords) is tuple
+        assert by_words.setdefault(tuple(c.modifiers), id(c.modifiers)) == id(c.modifiers)
+    assert len(by_words) <= 3
+    # A frozen candidate still grows: its list becomes its own again.
+    c = cands[0]
+    before = c.keywords
+    twin = next(d for d in cands[1:] if d.keywords is before)
+    c.merge_keywords(["tadalafil", before[0], "tadalafil"])
+    assert c.keywords == [*before, "tadalafil"]
+    assert twin.keywords is before and "tadalafil" not in before

@@ -105,3 +105,22 @@ def test_health_sentences_by_scan_are_those_of_the_tokenizer() -> None:
             assert got == want, repr(text)
         assert F._sentences_with(text, ctx.sentence_starts, ctx.sentence_ends, vocab) == want, repr(text)
     assert scanned > 10_000
+
+
+def test_blanked_text_is_the_text_with_every_candidate_range_spaced_out() -> None:
+    from spamscalpel.detect import Candidate
+
+    rng = random.Random(5)
+    for _ in range(300):
+        text = "".join(rng.choice("ab c.\n") for _ in range(rng.randint(0, 200)))
+        cands = []
+        for _ in range(rng.randint(0, 12)):
+            a = rng.randint(0, len(text))
+            b = rng.randint(a, min(len(text), a + 20))
+            cands.append(Candidate(a, b, a, b, "x", "pharma", "x", "drug", 0.5))
+        if rng.random() < 0.5:
+            cands.sort(key=lambda c: (c.start, c.end))
+        want = list(text)
+        for c in cands:
+            want[c.start : c.end] = " " * (c.end - c.start)
+        assert F._blank(text, cands) == "".join(want)

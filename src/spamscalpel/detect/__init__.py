@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from types import MappingProxyType
 
 from ..types import Evidence
+
+# Every candidate's features until the scorer sets them: one shared, read-only empty mapping.
+_NO_FEATURES: Mapping[str, float] = MappingProxyType({})
+# Word lists of finished candidates, each distinct one held once (``Candidate.freeze``); bounded,
+# since pages bring new lists without end: cleared when full (a later equal list is a new tuple).
+_WORD_LISTS: dict[tuple[str, ...], tuple[str, ...]] = {}
+_WORD_LISTS_MAX = 1 << 14
 
 
 @dataclass(slots=True)
@@ -27,14 +35,15 @@ class Candidate:
     strength: float  # how spammy the bare term is
     # The word lists and the finder's notes start as one shared empty tuple (a page can have tens of
     # thousands of candidates with none) and become lists when first grown: use the add_ methods.
+    # ``freeze`` turns them back into tuples, shared between the candidates that have equal ones.
     modifiers: Sequence[str] = ()  # commercial words grown into the phrase
     template: str | None = None  # name of a known injection template that matched
     url: str | None = None  # a URL or domain glued to the phrase
     dose: str | None = None
     country: str | None = None
     foreign: Sequence[str] = ()
-    keywords: list[str] = field(default_factory=list)  # every keyword inside the grown phrase
-    features: dict[str, float] = field(default_factory=dict)
+    keywords: Sequence[str] = ()  # every keyword inside the grown phrase
+    features: Mapping[str, float] = field(default_factory=lambda: _NO_FEATURES)
     evidence: Sequence[Evidence] = ()
     source: str = "text"
     selector: str | None = None
@@ -44,6 +53,9 @@ class Candidate:
 
     def add_foreign(self, words: Iterable[str]) -> None:
         self._grow("foreign", words)
+
+    def add_keywords(self, words: Iterable[str]) -> None:
+        self._grow("keywords", words)
 
     def add_evidence(self, note: Evidence) -> None:
         self._grow("evidence", (note,))
@@ -58,6 +70,24 @@ class Candidate:
             if grown:
                 setattr(self, name, grown)
 
+    def merge_keywords(self, words: Iterable[str]) -> None:
+        """Add each of ``words`` not among the keywords yet (nor added before it)."""
+        kws = self.keywords
+        if not isinstance(kws, list):
+            kws = self.keywords = list(kws)
+        kws.extend(k for k in words if k not in kws)
+
+    def freeze(self) -> None:
+        """The grown word lists as tuples, each equal one held once: a spun page has hundreds of
+        thousands of candidates and a few dozen distinct lists of words."""
+        for name in ("modifiers", "foreign", "keywords"):
+            cur = getattr(self, name)
+            if type(cur) is not tuple:
+                if len(_WORD_LISTS) >= _WORD_LISTS_MAX:
+                    _WORD_LISTS.clear()
+                t = tuple(cur)
+                setattr(self, name, _WORD_LISTS.setdefault(t, t))
+
     def absorb(self, other: Candidate) -> None:
         """Merge ``other`` (which overlaps or touches this one) into this candidate.
 
@@ -65,7 +95,7 @@ class Candidate:
         spammier term, so a merged "cialis buy cialis online" is judged by its strongest part.
         """
         self.end = max(self.end, other.end)
-        self.keywords.extend(k for k in other.keywords if k not in self.keywords)
+        self.merge_keywords(other.keywords)
         self.add_modifiers(other.modifiers)
         self.add_foreign(other.foreign)
         self.template = self.template or other.template

@@ -115,7 +115,7 @@ def candidates_for(text: str) -> tuple[Normalized, list[Candidate]]:
             # A keyword inside a URL ("/accutane.html") is part of the URL candidate.
             inside = [c for c in cands if u.start <= c.start and c.end <= u.end]
             for c in inside:
-                u.keywords.extend(k for k in c.keywords if k not in u.keywords)
+                u.merge_keywords(c.keywords)
             cands = [c for c in cands if c not in inside]
             cands.append(u)
         cands.sort(key=lambda c: c.start)
@@ -165,7 +165,9 @@ def find_candidates(view: TextView) -> list[Candidate]:
         return []
     out: list[Candidate] = []
     for c in _candidates_in(text, 0, len(text)):
-        out.extend(_capped(text, c) if c.end - c.start > PHRASE_CAP else (c,))
+        for piece in _capped(text, c) if c.end - c.start > PHRASE_CAP else (c,):
+            piece.freeze()  # final now: its word lists become shared tuples
+            out.append(piece)
     return out
 
 

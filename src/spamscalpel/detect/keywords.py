@@ -314,7 +314,7 @@ def _grow_right(text: str, pos: int, lex: Lexicon, cand: Candidate, hits_at: dic
     while pos < n:
         glued = hits_at.get(pos)  # another keyword written straight on ("manbetx万博")
         if glued is not None and _same_trade(cand, glued):
-            cand.keywords.append(glued.key)
+            cand.add_keywords((glued.key,))
             pos = glued.end
             continue
         m = _SEP.match(text, pos)
@@ -338,7 +338,7 @@ def _grow_right(text: str, pos: int, lex: Lexicon, cand: Candidate, hits_at: dic
         if hit is not None:
             if not _same_trade(cand, hit):
                 break
-            cand.keywords.append(hit.key)
+            cand.add_keywords((hit.key,))
             pos = hit.end
             continue
         d = _DOSE.match(text, nxt)
@@ -401,7 +401,7 @@ def _grow_left(text: str, pos: int, lex: Lexicon, cand: Candidate, hits_end: dic
         if hit is not None:
             if not _same_trade(cand, hit):
                 break
-            cand.keywords.append(hit.key)
+            cand.add_keywords((hit.key,))
             pos = hit.start
             continue
         window = text[max(0, j - 40) : j].replace("-", " ")
@@ -471,6 +471,8 @@ def find_keyword_candidates(norm: Normalized, lexicon: Lexicon | None = None) ->
                 continue
             prev.absorb(c)
         else:
+            if cands:  # grown in full now: its word lists become shared tuples
+                cands[-1].freeze()
             cands.append(c)
         consumed_until = c.end
     return cands

@@ -14,6 +14,7 @@ import unicodedata
 from array import array
 from collections import defaultdict
 from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
 
 from ..detect import Candidate
@@ -296,18 +297,30 @@ def _sentences_by_scan(low: str, starts, ends, vocab: frozenset[str]) -> set[int
     return out
 
 
-def _blank(text: str, ranges: list[tuple[int, int]]) -> str:
-    """``text`` with every range replaced by as many spaces (one join, no per-character list)."""
+def _blank(text: str, cands: list[Candidate]) -> str:
+    """``text`` with every candidate's range replaced by as many spaces.
+
+    The pieces are joined a few thousand at a time: a page of hundreds of thousands of candidates
+    would otherwise hold two small strings per candidate, and a list of their ranges, at once.
+    """
+    ranges = ((c.start, c.end) for c in cands)
+    if any((a.start, a.end) > (b.start, b.end) for a, b in pairwise(cands)):
+        ranges = iter(sorted(ranges))
+    done: list[str] = []
     parts: list[str] = []
     pos = 0
-    for a, b in sorted(ranges):
+    for a, b in ranges:
         a = max(a, pos)
         if b <= a:
             continue
         parts += (text[pos:a], " " * (b - a))
         pos = b
+        if len(parts) >= 4096:
+            done.append("".join(parts))
+            parts.clear()
     parts.append(text[pos:])
-    return "".join(parts)
+    done.append("".join(parts))
+    return "".join(done)
 
 
 def _commercial(c: Candidate, lex) -> tuple[float, str]:
@@ -404,8 +417,10 @@ def _compute_features(ctx: DocContext) -> list[CandidateFeatures]:
     surface_terms: dict[str, set[str]] = defaultdict(set)
     commercial_by_canon: dict[str, int] = defaultdict(int)
     pre: list[tuple[float, str]] = []
+    seen: dict[tuple[float, str], tuple[float, str]] = {}  # each distinct (score, reason) held once
     for c in cands:
         com = _commercial(c, lex)
+        com = seen.setdefault(com, com)
         pre.append(com)
         forms[c.canonical].add(re.sub(r"\s+", " ", text[c.start : c.end].lower()))
         surface_terms[c.canonical].add(c.term)
@@ -426,7 +441,7 @@ def _compute_features(ctx: DocContext) -> list[CandidateFeatures]:
     # Health topic: which sentences use a health word outside the candidates themselves ("buy
     # cheap pills" must not make its own sentence medical).
     health = load_health_words()
-    plain = _blank(text, [(c.start, c.end) for c in cands])
+    plain = _blank(text, cands)
     healthy_sentences = _sentences_with(plain, ctx.sentence_starts, ctx.sentence_ends, health)
     # The page's own topic: sentences carrying a commercial spam phrase (spun blocks bring their
     # own medical filler) do not count towards it.
@@ -439,6 +454,10 @@ def _compute_features(ctx: DocContext) -> list[CandidateFeatures]:
     doc_warnings = _spam_talk_count(text)
     base_domain = link_domain(view.base_url) if view.base_url else ""
 
+    # Known before the loop, so that each record is final, and pooled, as it is made (a spun page
+    # rotates every drug: its records would otherwise all wait, unpooled, for the end of the page).
+    med_notes = [_medical_pattern(c, text, ctx.sentence_of(c.kw_start)[1]) for c in cands]
+    explained = _explained(cands, med_notes, text)
     warned: dict[int, bool] = {}  # sentence start -> the sentence warns (one search per sentence)
     pool = _Pool()
     said: dict[str, str] = {}  # each distinct note once: most notes read the same for many candidates
@@ -462,7 +481,6 @@ def _compute_features(ctx: DocContext) -> list[CandidateFeatures]:
         s_start, s_end = ctx.sentence_of(c.kw_start)
         # Windows, not slices, of the sentence: a run-on sentence may hold thousands of phrases.
         before = text[max(s_start, c.start - 8) : c.start]
-        after = text[c.end : min(s_end, c.end + _AFTER_WINDOW)]
         prev = _prev_word(text, c.start) if c.start > s_start else ""
         nxt, gap = _next_word(text, c.end)
 
@@ -549,13 +567,9 @@ def _compute_features(ctx: DocContext) -> list[CandidateFeatures]:
                 notes["inside_word"] = "inserted inside a word"
 
         # Legitimate patterns around a drug name.
-        if c.dose and not c.modifiers and not c.template and _DOSING_AFTER.match(after):
+        if med_notes[i]:
             v["medical_pattern"] = 1.0
-            notes["medical_pattern"] = f"'{text[c.start : c.end]}' is followed by how often to take it"
-        elif c.kind in ("drug", "spam_drug") and not c.modifiers and not c.template:
-            if _MED_PATTERNS_AFTER.match(after) or _med_words_before(text[max(0, c.start - 30) : c.start]):
-                v["medical_pattern"] = 1.0
-                notes["medical_pattern"] = "reads like a sentence about the drug"
+            notes["medical_pattern"] = med_notes[i]
         # Medical words make a drug mention legitimate; they do nothing for "xxx videos" or a casino.
         med_words: set[str] = set()
         if c.category == "pharma":
@@ -647,29 +661,40 @@ def _compute_features(ctx: DocContext) -> list[CandidateFeatures]:
                 )
             elif r.kind in ("meta", "title"):
                 v["meta"] = 1.0
-        f = CandidateFeatures(v, _shared(notes, said))
-        # Records with a rotation may yet gain "rotation_unexplained" below: pooled after that.
-        out.append(f if v.get("rotation") else pool(f))
-    # Rotation that nothing on the page explains: a leaflet, a lawsuit article or sales news that
-    # alternates "Reglan" and "metoclopramide" also writes sentences about the drug ("Reglan is
-    # used to ...") and capitalises the brand somewhere; an injector only drops lower-case names
-    # into sentences about something else.
-    explained = {
-        c.canonical
-        for c, f in zip(cands, out, strict=True)
-        if f.values.get("medical_pattern")
-        or (c.term != c.canonical and text[c.kw_start : c.kw_start + 1].isupper())
-    }
-    for k, (c, f) in enumerate(zip(cands, out, strict=True)):
-        if not f.values.get("rotation"):
-            continue  # (pooled already)
-        if c.canonical not in explained:
-            f.values["rotation_unexplained"] = 1.0
-            f.notes["rotation_unexplained"] = (
+        if v.get("rotation") and c.canonical not in explained:
+            v["rotation_unexplained"] = 1.0
+            notes["rotation_unexplained"] = (
                 f"no sentence on the page is about '{c.canonical}' itself; it only appears in rotated forms"
             )
-        out[k] = pool(f)  # final now
+        out.append(pool(CandidateFeatures(v, _shared(notes, said))))
     return out
+
+
+def _medical_pattern(c: Candidate, text: str, s_end: int) -> str:
+    """The note of a legitimate pattern around drug phrase ``c`` ('' where none): a dosing schedule
+    after it, or the words of a sentence about the drug before or after it."""
+    if c.modifiers or c.template:
+        return ""
+    after = text[c.end : min(s_end, c.end + _AFTER_WINDOW)]
+    if c.dose and _DOSING_AFTER.match(after):
+        return f"'{text[c.start : c.end]}' is followed by how often to take it"
+    if c.kind in ("drug", "spam_drug") and (
+        _MED_PATTERNS_AFTER.match(after) or _med_words_before(text[max(0, c.start - 30) : c.start])
+    ):
+        return "reads like a sentence about the drug"
+    return ""
+
+
+def _explained(cands: list[Candidate], med_notes: list[str], text: str) -> set[str]:
+    """The drugs whose rotation the page explains: a leaflet, a lawsuit article or sales news that
+    alternates "Reglan" and "metoclopramide" also writes sentences about the drug ("Reglan is used
+    to ...") and capitalises the brand somewhere; an injector only drops lower-case names into
+    sentences about something else."""
+    return {
+        c.canonical
+        for c, note in zip(cands, med_notes, strict=True)
+        if note or (c.term != c.canonical and text[c.kw_start : c.kw_start + 1].isupper())
+    }
 
 
 class _Pool:
