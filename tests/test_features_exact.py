@@ -124,3 +124,17 @@ def test_blanked_text_is_the_text_with_every_candidate_range_spaced_out() -> Non
         for c in cands:
             want[c.start : c.end] = " " * (c.end - c.start)
         assert F._blank(text, cands) == "".join(want)
+
+
+def test_previous_and_next_word_read_as_by_the_patterns_on_the_window() -> None:
+    rng = random.Random(6)
+    chars = "ab Z9_.,;-'\n\t\"(é İ"
+    for _ in range(40_000):
+        text = "".join(rng.choice(chars) for _ in range(rng.randint(0, 60)))
+        pos = rng.randint(0, len(text))
+        m = F._PREV_WORD.search(text[max(0, pos - 40) : pos])
+        assert F._prev_word(text, pos) == (m.group(1).lower() if m else ""), (text, pos)
+        m = F._NEXT_WORD.match(text[pos : pos + 40])
+        assert F._next_word(text, pos) == ((m.group(2), m.group(1)) if m else ("", text[pos : pos + 3]))
+    assert F._prev_word("we buy viagra", 7) == "buy" and F._prev_word("say: Buy...\n", 12) == "buy"
+    assert F._prev_word("price_", 6) == "" and F._next_word("x - Cialis now", 1) == ("Cialis", " - ")

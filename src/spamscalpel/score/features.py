@@ -356,14 +356,29 @@ def commercial_of(c: Candidate, lex) -> float:
     return _commercial(c, lex)[0]
 
 
+# The last word of a window and at most three other characters after it, read backwards: matched at
+# the start of the reversed window instead of searched for, at every position, with ``$``.
+_PREV_WORD = re.compile(r"([^\W_]+)[^\w]{0,3}$")
+_PREV_WORD_REVERSED = re.compile(r"[^\w]{0,3}([^\W_]+)")
+_NEXT_WORD = re.compile(r"(\W{0,3}?)([^\W_]+)")
+_SPACES = re.compile(r"\s+")
+_OPENING_QUOTE = re.compile(r"(?:^|\s)'$")
+_WORD_CHAR = re.compile(r"\w")
+
+
 def _prev_word(text: str, pos: int) -> str:
-    m = re.search(r"([^\W_]+)[^\w]{0,3}$", text[max(0, pos - 40) : pos])
-    return m.group(1).lower() if m else ""
+    """``_PREV_WORD.search(text[max(0, pos - 40) : pos])``'s word, lower-cased ('' where none)."""
+    window = text[max(0, pos - 40) : pos]
+    backwards = window[::-1]
+    m = _PREV_WORD_REVERSED.match(backwards)
+    if m is None and window.endswith("\n"):  # (``$`` also matches before a final newline)
+        m = _PREV_WORD_REVERSED.match(backwards, 1)
+    return m.group(1)[::-1].lower() if m else ""
 
 
 def _next_word(text: str, pos: int) -> tuple[str, str]:
     """The next word after ``pos`` and the characters between."""
-    m = re.match(r"(\W{0,3}?)([^\W_]+)", text[pos : pos + 40])
+    m = _NEXT_WORD.match(text, pos, pos + 40)
     return (m.group(2), m.group(1)) if m else ("", text[pos : pos + 3])
 
 
@@ -422,7 +437,7 @@ def _compute_features(ctx: DocContext) -> list[CandidateFeatures]:
         com = _commercial(c, lex)
         com = seen.setdefault(com, com)
         pre.append(com)
-        forms[c.canonical].add(re.sub(r"\s+", " ", text[c.start : c.end].lower()))
+        forms[c.canonical].add(_SPACES.sub(" ", text[c.start : c.end].lower()))
         surface_terms[c.canonical].add(c.term)
         if com[0] >= 0.15:
             commercial_by_canon[c.canonical] += 1
@@ -562,7 +577,7 @@ def _compute_features(ctx: DocContext) -> list[CandidateFeatures]:
         if spaced_script and (
             (c.start > 0 and text[c.start - 1].isalpha()) or (c.end < len(text) and text[c.end].isalpha())
         ):
-            if c.category != "other" and re.match(r"\w", kw[:1] or " ") is not None:
+            if c.category != "other" and _WORD_CHAR.match(kw[:1] or " ") is not None:
                 v["inside_word"] = 1.0
                 notes["inside_word"] = "inserted inside a word"
 
@@ -594,7 +609,7 @@ def _compute_features(ctx: DocContext) -> list[CandidateFeatures]:
             v["discusses_spam"] = min(1.0, doc_warnings / 4)
             notes["discusses_spam"] = f"the page warns about spam, fraud or risks ({doc_warnings} times)"
         opener = before[-3:]
-        if '"' in opener or "“" in opener or "‘" in opener or re.search(r"(?:^|\s)'$", before[-4:]):
+        if '"' in opener or "“" in opener or "‘" in opener or _OPENING_QUOTE.search(before[-4:]):
             v["quoted"] = 1.0
 
         # Rotation: one drug pushed through brand/generic/modifier forms across the page.
