@@ -205,6 +205,13 @@ def _context_evidence(feature: str, weight: float) -> Evidence:
     return Evidence("context", describe(feature), weight)
 
 
+@functools.lru_cache(maxsize=1 << 14)
+def _v1_evidence(name: str, detail: str, weight: float) -> Evidence:
+    """The evidence of v1 feature ``name`` with its note: made once for the candidates that share it
+    (the pool then holds each once per page, as before)."""
+    return Evidence(_v1_kind(name), detail or name.replace("_", " "), weight)
+
+
 def describe(feature: str) -> str:
     """A readable phrase for a sparse feature string."""
     key, _, val = feature.partition("=")
@@ -419,9 +426,7 @@ class ModelV1:
                 if name:  # a v1 feature: its own readable note
                     if name in ("strength", "spam_keyword"):
                         detail = term_detail(cand)
-                    evidence.append(
-                        shared(Evidence(_v1_kind(name), detail or name.replace("_", " "), round(val, 3)))
-                    )
+                    evidence.append(shared(_v1_evidence(name, detail, round(val, 3))))
                 else:
                     evidence.append(_context_evidence(detail, round(val, 3)))
             out.append((Scored(cand, w.probability(z), shared.many(tuple(evidence))), z))
